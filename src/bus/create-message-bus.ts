@@ -1,0 +1,147 @@
+import type { Observable } from 'rxjs';
+
+import { consumeTopic } from '../consumer/consume-topic.js';
+import type { ConsumeOptions } from '../consumer/consume-options.js';
+import type { KafkaMessage } from '../consumer/kafka-message.js';
+import type { DriverProducer, KafkaDriver } from '../driver/kafka-driver.js';
+import { createKafkajsDriver } from '../driver/kafkajs/kafkajs-driver.js';
+import { KafkaBusError } from '../errors/kafka-bus-error.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import type { MessageContext } from '../producer/message-context.js';
+import { TopicProducer } from '../producer/topic-producer.js';
+import type { SchemaRegistry } from '../serde/schema-registry.js';
+import { SchemaRegistryClient } from '../serde/schema-registry-client.js';
+import { SerializerManager } from '../serde/serializer-manager.js';
+import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
+import type { MessageBus } from './message-bus.js';
+import { validateBusOptions, type MessageBusOptions } from './message-bus-options.js';
+import { TopicAdmin } from './topic-admin.js';
+
+/**
+ * Creates a message bus. Nothing connects until the first send or subscription; options are
+ * checked now.
+ *
+ * @throws KafkaBusError `InvalidConfiguration` naming the option that is wrong.
+ * @example
+ * const bus = createMessageBus({
+ *   brokers: ['127.0.0.1:9092'],
+ *   schemaRegistry: { url: 'http://127.0.0.1:8081' },
+ * });
+ */
+export function createMessageBus(options: MessageBusOptions): MessageBus {
+  validateBusOptions(options);
+  return new KafkaMessageBus(options);
+}
+
+class KafkaMessageBus implements MessageBus {
+  readonly #logger: Logger;
+  readonly #driver: KafkaDriver;
+  readonly #serializers: SerializerManager;
+  readonly #admin: TopicAdmin;
+  readonly #producers = new Map<string, TopicProducer<unknown, MessageKey>>();
+  readonly #stopping = new Set<Promise<void>>();
+  #connection: Promise<DriverProducer> | undefined;
+  #closed = false;
+
+  constructor(options: MessageBusOptions) {
+    this.#logger = options.logger ?? silentLogger;
+    this.#driver = options.driver ?? defaultDriver(options, this.#logger);
+    this.#serializers = new SerializerManager({
+      registry: registryOf(options),
+      autoRegister: options.avro?.autoRegister,
+      maxCachedSchemas: options.avro?.maxCachedSchemas,
+      logger: this.#logger,
+    });
+    this.#admin = new TopicAdmin(this.#driver, options.createTopics ?? true, this.#logger);
+  }
+
+  send<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    value: V,
+    context?: MessageContext<K>,
+  ) {
+    return this.producer(topic).send(value, context);
+  }
+
+  sendBatch<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    values: readonly V[],
+    context?: MessageContext<K>,
+  ) {
+    return this.producer(topic).sendBatch(values, context);
+  }
+
+  producer<V, K extends MessageKey>(topic: TopicDefinition<V, K>): TopicProducer<V, K> {
+    this.#assertOpen();
+    let producer = this.#producers.get(topic.name);
+    if (!producer || producer.topic !== topic) {
+      producer = new TopicProducer<unknown, MessageKey>(topic, {
+        connection: () => this.#producerConnection(),
+        serializers: this.#serializers,
+        partitionCount: (t) => this.#admin.ensure(t),
+      });
+      this.#producers.set(topic.name, producer);
+    }
+    return producer as unknown as TopicProducer<V, K>;
+  }
+
+  consume<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options: ConsumeOptions,
+  ): Observable<KafkaMessage<V, K>> {
+    this.#assertOpen();
+    return consumeTopic(topic, options, {
+      driver: this.#driver,
+      serializers: this.#serializers,
+      ensureTopic: (t) => this.#admin.ensure(t),
+      logger: this.#logger,
+      onStopping: (stopped) => {
+        this.#stopping.add(stopped);
+        void stopped.finally(() => this.#stopping.delete(stopped));
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(this.#stopping);
+    const producer = await this.#connection?.catch(() => undefined);
+    await producer?.disconnect();
+    await this.#admin.close();
+    this.#logger.info({}, 'bus closed');
+  }
+
+  #producerConnection(): Promise<DriverProducer> {
+    this.#assertOpen();
+    if (!this.#connection) {
+      const producer = this.#driver.producer({ idempotent: true, acks: -1 });
+      this.#connection = producer.connect().then(() => producer);
+      this.#connection.catch(() => (this.#connection = undefined));
+    }
+    return this.#connection;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw new KafkaBusError('The message bus is closed', { type: 'UnrecoverableFailure' });
+    }
+  }
+}
+
+function defaultDriver(options: MessageBusOptions, logger: Logger): KafkaDriver {
+  return createKafkajsDriver({
+    brokers: options.brokers ?? [],
+    clientId: options.clientId,
+    connectionTimeoutMs: options.connection?.timeoutMs,
+    requestTimeoutMs: options.connection?.requestTimeoutMs,
+    retries: options.connection?.retries,
+    maxRetryTimeMs: options.connection?.maxRetryTimeMs,
+    logger,
+  });
+}
+
+function registryOf(options: MessageBusOptions): SchemaRegistry {
+  const setting = options.schemaRegistry;
+  return 'client' in setting ? setting.client : new SchemaRegistryClient(setting);
+}

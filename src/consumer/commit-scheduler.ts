@@ -1,0 +1,92 @@
+import type { TopicPartition, TopicPartitionOffset } from '../driver/kafka-driver.js';
+import type { Logger } from '../logging/logger.js';
+import type { OffsetTracker } from './offset-tracker.js';
+
+/** Options of a {@link CommitScheduler}. */
+export interface CommitSchedulerOptions {
+  readonly tracker: OffsetTracker;
+  /** Sends offsets to the group coordinator. */
+  readonly commit: (offsets: readonly TopicPartitionOffset[]) => Promise<void>;
+  /** Whether this member still owns a partition; others are never committed. */
+  readonly owned: (tp: TopicPartition) => boolean;
+  /** Longest time an acknowledged offset waits before it is committed, in ms. */
+  readonly intervalMs: number;
+  /** Acknowledgements that trigger a commit before the interval ends. */
+  readonly maxPendingAcks: number;
+  readonly logger: Logger;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Coalesces acknowledgements into few commit requests: one per interval, or sooner once
+ * enough acknowledgements piled up. Only one commit is in flight at a time; acks that arrive
+ * meanwhile ride on the next one.
+ */
+export class CommitScheduler {
+  readonly #options: CommitSchedulerOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #acks = 0;
+  #waiters: Waiter[] = [];
+  #running: Promise<void> | undefined;
+
+  constructor(options: CommitSchedulerOptions) {
+    this.#options = options;
+  }
+
+  /** Schedules a commit; resolves once a commit covering every earlier ack has completed. */
+  request(): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    this.#acks += 1;
+    if (this.#acks >= this.#options.maxPendingAcks) void this.flush();
+    else this.#timer ??= setTimeout(() => void this.flush(), this.#options.intervalMs);
+    return done;
+  }
+
+  /** Commits what is committable now; waits for a commit already in flight first. */
+  async flush(): Promise<void> {
+    while (this.#running) await this.#running.catch(() => undefined);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#acks = 0;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    this.#running = this.#commitNow(waiters);
+    try {
+      await this.#running;
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  /** Cancels the timer; pending waiters are resolved by a last {@link flush} or rejected. */
+  dispose(error?: unknown): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+
+  async #commitNow(waiters: readonly Waiter[]): Promise<void> {
+    const { tracker, owned, commit, logger } = this.#options;
+    const offsets = tracker.committable(owned);
+    try {
+      if (offsets.length > 0) {
+        await commit(offsets);
+        for (const o of offsets) tracker.find(o)?.markCommitted(o.offset);
+        logger.debug({ offsets }, 'offsets committed');
+      }
+      for (const waiter of waiters) waiter.resolve();
+    } catch (error) {
+      logger.warn({ error, offsets }, 'commit failed');
+      for (const waiter of waiters) waiter.reject(error);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+
+import type {
+  ConsumerHandlers,
+  DriverConsumer,
+  DriverConsumerConfig,
+  FetchedRecord,
+  RecordHeaders,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../kafka-driver.js';
+import { translateKafkajsError } from './translate-kafkajs-error.js';
+
+/** A {@link DriverConsumer} on a kafkajs group consumer. */
+export class KafkajsConsumer implements DriverConsumer {
+  readonly #consumer: Consumer;
+  readonly #brokers: readonly string[];
+  readonly #config: DriverConsumerConfig;
+  #topics: readonly string[] = [];
+
+  constructor(kafka: Kafka, brokers: readonly string[], config: DriverConsumerConfig) {
+    this.#brokers = brokers;
+    this.#config = config;
+    this.#consumer = kafka.consumer({
+      groupId: config.groupId,
+      sessionTimeout: config.sessionTimeoutMs,
+      heartbeatInterval: config.heartbeatIntervalMs,
+      maxBytesPerPartition: config.maxBytesPerPartition,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.#attempt('connect a consumer', () => this.#consumer.connect());
+  }
+
+  async subscribe(topics: readonly string[]): Promise<void> {
+    this.#topics = topics;
+    await this.#attempt(`subscribe to ${topics.join(', ')}`, () =>
+      this.#consumer.subscribe({
+        topics: [...topics],
+        fromBeginning: this.#config.fromBeginning ?? false,
+      }),
+    );
+  }
+
+  async run(handlers: ConsumerHandlers): Promise<void> {
+    const { events } = this.#consumer;
+    this.#consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      const assigned: TopicPartition[] = [];
+      for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+        for (const partition of partitions) assigned.push({ topic, partition });
+      }
+      handlers.onAssigned?.(assigned);
+    });
+    this.#consumer.on(events.REBALANCING, () => handlers.onRebalancing?.());
+    this.#consumer.on(events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      const action = `keep consuming ${this.#topics.join(', ')}`;
+      handlers.onCrash?.(translateKafkajsError(payload.error, { brokers: this.#brokers, action }));
+    });
+
+    await this.#attempt('start consuming', () =>
+      this.#consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, isStale }) => {
+          if (isStale() || batch.messages.length === 0) return;
+          const { topic, partition } = batch;
+          await handlers.onBatch({
+            topic,
+            partition,
+            highWatermark: batch.highWatermark,
+            records: batch.messages.map((m) => toFetchedRecord(topic, partition, m)),
+          });
+          // Resolving moves kafkajs's fetch position only; commits are sent separately.
+          const last = batch.messages[batch.messages.length - 1];
+          if (last && !isStale()) resolveOffset(last.offset);
+        },
+      }),
+    );
+  }
+
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.#attempt('commit offsets', () =>
+      this.#consumer.commitOffsets(offsets.map((o) => ({ ...o }))),
+    );
+  }
+
+  seek(position: TopicPartitionOffset): void {
+    this.#consumer.seek({ ...position });
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.#consumer.pause(groupByTopic(partitions));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.#consumer.resume(groupByTopic(partitions));
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#consumer.disconnect();
+  }
+
+  async #attempt(action: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      throw translateKafkajsError(error, { brokers: this.#brokers, action });
+    }
+  }
+}
+
+function toFetchedRecord(topic: string, partition: number, message: KafkaMessage): FetchedRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: toHeaders(message.headers),
+    timestamp: message.timestamp,
+  };
+}
+
+function toHeaders(headers: IHeaders | undefined): RecordHeaders {
+  const result: Record<string, Buffer> = {};
+  if (!headers) return result;
+  for (const [name, raw] of Object.entries(headers)) {
+    // Kafka allows repeated header names; the bus keeps the last value, like most clients.
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value !== undefined) result[name] = Buffer.isBuffer(value) ? value : Buffer.from(value);
+  }
+  return result;
+}
+
+function groupByTopic(partitions: readonly TopicPartition[]) {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) {
+    const list = byTopic.get(topic) ?? [];
+    list.push(partition);
+    byTopic.set(topic, list);
+  }
+  return [...byTopic].map(([topic, list]) => ({ topic, partitions: list }));
+}

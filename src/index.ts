@@ -1,0 +1,59 @@
+/**
+ * kafka-rx-bus: a typed, reactive message bus over Apache Kafka. Consumers are RxJS
+ * Observables, producers are sinks and operators, values are Avro in the Confluent wire format.
+ *
+ * @packageDocumentation
+ */
+export { createMessageBus } from './bus/create-message-bus.js';
+export type { MessageBus } from './bus/message-bus.js';
+export type { MessageBusOptions } from './bus/message-bus-options.js';
+
+export { defineTopic, type TopicOptions } from './topics/define-topic.js';
+export type {
+  AvroSchema,
+  MessageKey,
+  TopicDefinition,
+  TopicKey,
+  TopicValue,
+} from './topics/topic-definition.js';
+
+export type { ConsumeOptions } from './consumer/consume-options.js';
+export type { KafkaBatch, KafkaMessage, ReceivedContext } from './consumer/kafka-message.js';
+
+export type { DeliveryResult } from './producer/delivery-result.js';
+export {
+  CORRELATION_ID_HEADER,
+  MESSAGE_ID_HEADER,
+  type MessageContext,
+  type RetryPolicy,
+} from './producer/message-context.js';
+export type { TopicProducer } from './producer/topic-producer.js';
+export { partitionForKey, murmur2 } from './producer/murmur2.js';
+
+export {
+  isKafkaBusError,
+  KafkaBusError,
+  type KafkaBusErrorInit,
+  type KafkaCoordinates,
+} from './errors/kafka-bus-error.js';
+export {
+  errorCategory,
+  KafkaErrorType,
+  type KafkaErrorCategory,
+} from './errors/kafka-error-type.js';
+
+export { silentLogger, type LogFields, type Logger } from './logging/logger.js';
+
+export {
+  SchemaRegistryClient,
+  type SchemaRegistryOptions,
+} from './serde/schema-registry-client.js';
+export type {
+  CompatibilityLevel,
+  RegisteredSchema,
+  SchemaRegistry,
+} from './serde/schema-registry.js';
+export { HEADER_SIZE, MAGIC_BYTE } from './serde/wire-format.js';
+
+export { createKafkajsDriver, type KafkajsDriverOptions } from './driver/kafkajs/kafkajs-driver.js';
+export type * from './driver/kafka-driver.js';

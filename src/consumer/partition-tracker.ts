@@ -19,6 +19,8 @@ export class PartitionTracker {
   #head = 0;
   #lastTracked = -1n;
   #committed = -1n;
+  /** First offset tracked since start or reset: nothing at or below it counts as progress. */
+  #floor: bigint | undefined;
   #pendingBytes = 0;
 
   /** Messages delivered and not yet processed. */
@@ -45,6 +47,7 @@ export class PartitionTracker {
     const value = BigInt(offset);
     if (value <= this.#lastTracked) return false;
     const entry: Delivered = { offset: value, bytes, deliveredAtMs: nowMs, done: false };
+    this.#floor ??= value;
     this.#entries.push(entry);
     this.#byOffset.set(offset, entry);
     this.#lastTracked = value;
@@ -72,7 +75,8 @@ export class PartitionTracker {
         ? (this.#entries[this.#head] as Delivered).offset
         : this.#lastTracked + 1n;
     this.#compact();
-    return next > this.#committed && this.#lastTracked >= 0n ? String(next) : undefined;
+    const moved = this.#floor !== undefined && next > this.#floor && next > this.#committed;
+    return moved ? String(next) : undefined;
   }
 
   /** Remembers that `offset` was committed. */
@@ -92,6 +96,7 @@ export class PartitionTracker {
     this.#pendingBytes = 0;
     this.#lastTracked = BigInt(offset) - 1n;
     this.#committed = -1n;
+    this.#floor = undefined;
   }
 
   #compact(): void {

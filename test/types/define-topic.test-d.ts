@@ -1,0 +1,42 @@
+import { expectTypeOf, test } from 'vitest';
+
+import {
+  defineTopic,
+  type KafkaMessage,
+  type MessageBus,
+  type TopicKey,
+  type TopicValue,
+} from '../../src/index.js';
+
+interface Order {
+  id: string;
+  amount: number;
+}
+
+const schema = { type: 'record', name: 'Order', fields: [] } as const;
+const Orders = defineTopic<Order>({ name: 'orders', value: schema, key: (o) => o.id });
+declare const bus: MessageBus;
+
+test('a topic carries its value and key types', () => {
+  expectTypeOf<TopicValue<typeof Orders>>().toEqualTypeOf<Order>();
+  expectTypeOf<TopicKey<typeof Orders>>().toEqualTypeOf<string>();
+});
+
+test('send accepts only values of the topic type', () => {
+  void bus.send(Orders, { id: 'a', amount: 1 });
+  // @ts-expect-error amount must be a number
+  void bus.send(Orders, { id: 'a', amount: '1' });
+  // @ts-expect-error id is required
+  void bus.send(Orders, { amount: 1 });
+});
+
+test('consume emits typed messages', () => {
+  expectTypeOf(bus.consume(Orders, { groupId: 'g' })).toMatchTypeOf<
+    import('rxjs').Observable<KafkaMessage<Order, string>>
+  >();
+});
+
+test('the key function must return the key type', () => {
+  // @ts-expect-error a number is not a message key
+  defineTopic<Order>({ name: 'x', value: schema, key: (o) => o.amount });
+});

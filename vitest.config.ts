@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Integration tests share one broker; running files one at a time keeps their timing
+    // predictable on small machines, and the unit files take a second either way.
+    fileParallelism: false,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
@@ -24,9 +27,6 @@ export default defineConfig({
           globalSetup: ['test/support/services.global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // The tests share one broker; running files one at a time keeps timing predictable
-          // on small machines.
-          fileParallelism: false,
         },
       },
     ],

@@ -1,3 +1,4 @@
+import type { Observable } from 'rxjs';
 import { expectTypeOf, test } from 'vitest';
 
 import {
@@ -32,7 +33,7 @@ test('send accepts only values of the topic type', () => {
 
 test('consume emits typed messages', () => {
   expectTypeOf(bus.consume(Orders, { groupId: 'g' })).toMatchTypeOf<
-    import('rxjs').Observable<KafkaMessage<Order, string>>
+    Observable<KafkaMessage<Order, string>>
   >();
 });
 

@@ -1,0 +1,128 @@
+import kafkajs from 'kafkajs';
+import { filter, firstValueFrom } from 'rxjs';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { defineTopic, KafkaBusError, type MessageBus } from '../../src/index.js';
+import { plainKafka, recordCount, testBus, uniqueTopic } from '../support/integration.js';
+
+interface Payment {
+  id: string;
+  cents: number;
+}
+
+const paymentSchema = {
+  type: 'record',
+  name: 'Payment',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'cents', type: 'long' },
+  ],
+};
+
+const buses: MessageBus[] = [];
+afterAll(async () => {
+  await Promise.all(buses.map((b) => b.close()));
+});
+
+function track(bus: MessageBus): MessageBus {
+  buses.push(bus);
+  return bus;
+}
+
+async function failureOf(work: Promise<unknown>): Promise<KafkaBusError> {
+  const outcome = await work.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(outcome).toBeInstanceOf(KafkaBusError);
+  return outcome as KafkaBusError;
+}
+
+describe('bad input and unreachable services', () => {
+  it('refuses a value that does not fit, naming the field, and sends nothing', async () => {
+    const Payments = defineTopic<Payment>({ name: uniqueTopic('payments'), value: paymentSchema });
+    const bus = track(testBus());
+    await bus.send(Payments, { id: 'p-1', cents: 100 });
+
+    const bad = { id: 'p-2', cents: 'a lot' } as unknown as Payment;
+    const error = await failureOf(bus.send(Payments, bad));
+    expect(error.type).toBe('SerializationFailure');
+    expect(error.field).toBe('cents');
+    expect(error.message).toContain('cents');
+
+    const batchError = await failureOf(
+      bus.sendBatch(Payments, [{ id: 'p-3', cents: 1 }, bad, { id: 'p-4', cents: 2 }]),
+    );
+    expect(batchError.type).toBe('SerializationFailure');
+    expect(await recordCount(Payments.name)).toBe(1);
+  });
+
+  it('fails with a retriable BrokerUnavailable naming the address of a dead broker', async () => {
+    const Payments = defineTopic<Payment>({ name: uniqueTopic('nobroker'), value: paymentSchema });
+    const bus = track(
+      testBus({ brokers: ['127.0.0.1:1'], connection: { retries: 1, timeoutMs: 500 } }),
+    );
+    const error = await failureOf(bus.send(Payments, { id: 'p', cents: 1 }));
+    expect(error.type).toBe('BrokerUnavailable');
+    expect(error.retriable).toBe(true);
+    expect(error.message).toContain('127.0.0.1:1');
+  });
+
+  it('fails with a retriable BrokerUnavailable naming the URL of a dead registry', async () => {
+    const Payments = defineTopic<Payment>({ name: uniqueTopic('noreg'), value: paymentSchema });
+    const bus = track(
+      testBus({ schemaRegistry: { url: 'http://127.0.0.1:1', retries: 1, retryDelayMs: 10 } }),
+    );
+    const error = await failureOf(bus.send(Payments, { id: 'p', cents: 1 }));
+    expect(error.type).toBe('BrokerUnavailable');
+    expect(error.retriable).toBe(true);
+    expect(error.message).toContain('http://127.0.0.1:1');
+  });
+
+  it('reports undecodable bytes with their coordinates and keeps the partition flowing', async () => {
+    const Payments = defineTopic<Payment>({ name: uniqueTopic('garbage'), value: paymentSchema });
+    const bus = track(testBus());
+    await bus.send(Payments, { id: 'before', cents: 1 });
+
+    const raw = plainKafka().producer({
+      createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+    });
+    await raw.connect();
+    await raw.send({
+      topic: Payments.name,
+      messages: [
+        { value: Buffer.from('not avro at all') },
+        { value: Buffer.from([0, 0x7f, 0xff, 0xff, 0xff, 1, 2]) },
+        { value: Buffer.from([0]) },
+      ],
+    });
+    await raw.disconnect();
+    await bus.send(Payments, { id: 'after', cents: 2 });
+
+    const corrupted: KafkaBusError[] = [];
+    const consumed: Payment[] = [];
+    const last = await firstValueFrom(
+      bus
+        .consume(Payments, {
+          groupId: uniqueTopic('g'),
+          fromBeginning: true,
+          onCorrupted: (error) => {
+            corrupted.push(error);
+          },
+        })
+        .pipe(
+          filter((message) => {
+            consumed.push(message.value);
+            return message.value.id === 'after';
+          }),
+        ),
+    );
+    expect(last.value).toEqual({ id: 'after', cents: 2 });
+    expect(consumed.map((p) => p.id)).toEqual(['before', 'after']);
+    expect(corrupted.map((e) => [e.type, e.topic, e.partition, e.offset])).toEqual([
+      ['CorruptedMessage', Payments.name, 0, '1'],
+      ['CorruptedMessage', Payments.name, 0, '2'],
+      ['CorruptedMessage', Payments.name, 0, '3'],
+    ]);
+  });
+});

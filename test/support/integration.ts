@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+
+import kafkajs from 'kafkajs';
+import { inject } from 'vitest';
+
+import { createMessageBus, type MessageBus, type MessageBusOptions } from '../../src/index.js';
+
+/** Brokers and registry URL provided by the global setup. */
+export const services = {
+  brokers: [inject('kafkaBrokers')],
+  registryUrl: inject('schemaRegistryUrl'),
+};
+
+/** A topic name no other test (or earlier run) uses. */
+export function uniqueTopic(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A bus on the test services; options override the defaults. */
+export function testBus(options: Partial<MessageBusOptions> = {}): MessageBus {
+  return createMessageBus({
+    brokers: services.brokers,
+    schemaRegistry: { url: services.registryUrl },
+    ...options,
+  });
+}
+
+/** A plain kafkajs client, independent of the bus, for checking what is really on a topic. */
+export function plainKafka(): kafkajs.Kafka {
+  return new kafkajs.Kafka({
+    brokers: services.brokers,
+    clientId: 'independent-check',
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+}
+
+/** Reads the first `count` raw records of a topic with a throwaway group. */
+export async function readRaw(topic: string, count: number): Promise<kafkajs.KafkaMessage[]> {
+  const consumer = plainKafka().consumer({ groupId: uniqueTopic('raw-reader') });
+  const seen: kafkajs.KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${seen.length} records`)), 30_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.push(message);
+          if (seen.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}
+
+/** Sum of the high watermarks of a topic's partitions: how many records it holds. */
+export async function recordCount(topic: string): Promise<number> {
+  const admin = plainKafka().admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}

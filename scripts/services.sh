@@ -38,13 +38,15 @@ readonly KAFKA_RUN_DIR=$DATA_DIR/kafka
 
 usage() {
   cat <<EOF
-Usage: scripts/services.sh start|stop|status|--help
+Usage: scripts/services.sh start|stop [kafka|registry]|status|--help
 
 Runs Apache Kafka $KAFKA_VERSION (single-node KRaft) and Apicurio Registry $REGISTRY_VERSION
 (Confluent-compatible API) on 127.0.0.1, downloading them once with Maven.
 
-  start    start whatever is not running yet and wait until both answer
-  stop     stop the processes this script started (TERM, then KILL after a timeout)
+  start    start whatever is not running yet and wait until both answer; a Kafka started
+           while the registry runs keeps its data, so 'stop kafka' + 'start' is a restart
+  stop [kafka|registry]
+           stop the processes this script started (TERM, then KILL after a timeout)
   status   print each service's state, pid and address (exit 3 if one is stopped)
 
 Environment (defaults in brackets):
@@ -378,7 +380,14 @@ new_cluster_id() {
 # an empty data directory too: records kept from an earlier run would carry schema ids that the
 # new registry does not know.
 prepare_kafka_storage() {
-  local java=$1
+  local java=$1 keep_data=${2:-}
+  # Records only make sense with the registry that assigned their schema ids. While that
+  # registry keeps running, a restarted Kafka keeps its data (tests that restart the broker
+  # mid-stream rely on it); otherwise Kafka starts empty.
+  if [[ -n $keep_data && -f $KAFKA_RUN_DIR/data/meta.properties ]]; then
+    mkdir -p "$LOG_DIR/kafka"
+    return 0
+  fi
   rm -rf "$KAFKA_RUN_DIR"
   rotate_logs "$LOG_DIR/kafka" "$LOG_DIR/kafka.out" "$LOG_DIR/kafka-format.log"
   mkdir -p "$KAFKA_RUN_DIR/data" "$LOG_DIR/kafka"
@@ -391,8 +400,8 @@ prepare_kafka_storage() {
 }
 
 start_kafka() {
-  local java=$1 jvm_opts cds_opts
-  prepare_kafka_storage "$java"
+  local java=$1 keep_data=${2:-} jvm_opts cds_opts
+  prepare_kafka_storage "$java" "$keep_data"
   read -r -a jvm_opts <<<"$KAFKA_JVM_OPTS"
   mapfile -t cds_opts < <(class_data_sharing_flags "$java" "$KAFKA_CDS_ARCHIVE")
   launch kafka "$LOG_DIR/kafka.out" "$java" "${jvm_opts[@]}" "${cds_opts[@]}" \
@@ -521,7 +530,7 @@ cmd_start() {
   fi
   if [[ -z $kafka_pid ]]; then
     LAUNCHED+=(kafka)
-    start_kafka "$kafka_jvm"
+    start_kafka "$kafka_jvm" "$registry_pid"
   fi
   wait_until_ready kafka "$KAFKA_START_TIMEOUT" kafka_answers "$kafka_jvm" \
     "$LOG_DIR/kafka.out" "$LOG_DIR/kafka/server.log"
@@ -563,8 +572,12 @@ stop_services() {
 
 cmd_stop() {
   require_positive_integers STOP_TIMEOUT
-  stop_services kafka registry
-  say "Services stopped."
+  case ${1:-all} in
+    all) stop_services kafka registry ;;
+    kafka | registry) stop_services "$1" ;;
+    *) die "stop takes kafka, registry or nothing (both), not '$1'" ;;
+  esac
+  say "Stopped ${1:-all services}."
 }
 
 cmd_status() {
@@ -592,7 +605,7 @@ main() {
       ;;
     stop)
       take_lock
-      cmd_stop
+      cmd_stop "${2:-}"
       ;;
     status) cmd_status ;;
     -h | --help | help) usage ;;

@@ -79,7 +79,7 @@ describe('bad input and unreachable services', () => {
     expect(error.message).toContain('http://127.0.0.1:1');
   });
 
-  it('reports undecodable bytes with their coordinates and keeps the partition flowing', async () => {
+  it('reports undecodable bytes with coordinates and keeps the partition flowing', async () => {
     const Payments = defineTopic<Payment>({ name: uniqueTopic('garbage'), value: paymentSchema });
     const bus = track(testBus());
     await bus.send(Payments, { id: 'before', cents: 1 });

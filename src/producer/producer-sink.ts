@@ -46,8 +46,8 @@ export interface SinkOptions<V, K extends MessageKey = MessageKey> {
  * - Batches like `bufferTime` + `bufferCount`: sent when `maxBatchSize` values are buffered or
  *   `maxWaitMs` after the first one; a batch goes out as one request per broker, grouped per
  *   topic-partition (split only where a partition's share exceeds the topic's size limit).
- * - At most `maxInFlight` batches are sent at once; per-partition order is kept within a
- *   batch, and across batches while `maxInFlight` is 1.
+ * - At most `maxInFlight` batches are in flight (encoding and waiting); their requests go to
+ *   the broker in batch order, so per-partition order is kept (a failed batch leaves a gap).
  * - Bounded memory: a sink cannot make a hot source wait, so beyond `maxQueuedMessages` it
  *   refuses values (each reported with `ProducerQueueFull`). Put a paced source in front
  *   (or use `bus.publish`) when nothing may be refused.

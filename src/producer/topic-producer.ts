@@ -57,6 +57,7 @@ export class TopicProducer<V, K extends MessageKey = string> {
   readonly #stats = new ProducerStatsRecorder();
   readonly #inFlight = new Set<Promise<unknown>>();
   #nextKeyless = 0;
+  #lastRequest: Promise<unknown> = Promise.resolve();
 
   constructor(
     topic: TopicDefinition<V, K>,
@@ -187,11 +188,12 @@ export class TopicProducer<V, K extends MessageKey = string> {
   }
 
   async #prepare(): Promise<Prepared> {
-    const [encoder, partitions, maxBatchBytes] = await Promise.all([
+    const [encoder, partitions] = await Promise.all([
       this.#deps.serializers.prepareEncoder(this.#topic),
       this.#deps.partitionCount(this.#topic),
-      this.#deps.maxMessageBytes(this.#topic),
     ]);
+    // Read after the partition count, which creates the topic when that is allowed.
+    const maxBatchBytes = await this.#deps.maxMessageBytes(this.#topic);
     return { encoder, partitions, maxBatchBytes };
   }
 
@@ -247,9 +249,11 @@ export class TopicProducer<V, K extends MessageKey = string> {
   ): Promise<void> {
     const started = performance.now();
     try {
-      const metadata = await this.#deliver(
-        chunk.map((p) => p.record),
-        context,
+      const metadata = await this.#inOrder(() =>
+        this.#deliver(
+          chunk.map((p) => p.record),
+          context,
+        ),
       );
       let bytes = 0;
       chunk.forEach((placed, at) => {
@@ -265,6 +269,18 @@ export class TopicProducer<V, K extends MessageKey = string> {
       }
       this.#stats.request(0, chunk.length, 0, performance.now() - started);
     }
+  }
+
+  /**
+   * Runs requests one after the other in call order. The client may otherwise append two
+   * concurrent requests to a partition in either order; with an idempotent producer it
+   * serialises requests per broker anyway, so this costs no throughput while values of
+   * later calls are encoded during the wait.
+   */
+  #inOrder<T>(request: () => Promise<T>): Promise<T> {
+    const run = this.#lastRequest.then(request, request);
+    this.#lastRequest = run.catch(() => undefined);
+    return run;
   }
 
   async #deliver(records: OutgoingRecord[], context: MessageContext<K>) {

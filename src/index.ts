@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { createMessageBus } from './bus/create-message-bus.js';
-export type { MessageBus } from './bus/message-bus.js';
+export type { MessageBus, PublishOptions, SinkSettings } from './bus/message-bus.js';
 export type { MessageBusOptions } from './bus/message-bus-options.js';
 
 export { defineTopic, type TopicOptions } from './topics/define-topic.js';
@@ -28,6 +28,10 @@ export {
   type RetryPolicy,
 } from './producer/message-context.js';
 export type { TopicProducer } from './producer/topic-producer.js';
+export type { DeliveryOutcome } from './producer/delivery-outcome.js';
+export type { ProducerSink, SinkOptions } from './producer/producer-sink.js';
+export type { Partitioner, PartitionerInput, ProducerOptions } from './producer/partitioner.js';
+export type { ProducerStats } from './producer/producer-stats.js';
 export { partitionForKey, murmur2 } from './producer/murmur2.js';
 
 export {

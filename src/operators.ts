@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { batchBy, type BatchByOptions } from './operators/batch-by.js';
+export { sendInBatches, type SendInBatchesOptions } from './operators/send-in-batches.js';

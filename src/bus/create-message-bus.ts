@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import { map, type Observable, type OperatorFunction } from 'rxjs';
 
 import { consumeTopic } from '../consumer/consume-topic.js';
 import type { ConsumeOptions } from '../consumer/consume-options.js';
@@ -8,12 +8,16 @@ import { createKafkajsDriver } from '../driver/kafkajs/kafkajs-driver.js';
 import { KafkaBusError } from '../errors/kafka-bus-error.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { MessageContext } from '../producer/message-context.js';
+import type { ProducerOptions } from '../producer/partitioner.js';
+import type { DeliveryResult } from '../producer/delivery-result.js';
+import { createProducerSink, type ProducerSink } from '../producer/producer-sink.js';
 import { TopicProducer } from '../producer/topic-producer.js';
+import { sendInBatches } from '../operators/send-in-batches.js';
 import type { SchemaRegistry } from '../serde/schema-registry.js';
 import { SchemaRegistryClient } from '../serde/schema-registry-client.js';
 import { SerializerManager } from '../serde/serializer-manager.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
-import type { MessageBus } from './message-bus.js';
+import type { MessageBus, PublishOptions, SinkSettings } from './message-bus.js';
 import { validateBusOptions, type MessageBusOptions } from './message-bus-options.js';
 import { TopicAdmin } from './topic-admin.js';
 
@@ -40,8 +44,11 @@ class KafkaMessageBus implements MessageBus {
   readonly #admin: TopicAdmin;
   readonly #producers = new Map<string, TopicProducer<unknown, MessageKey>>();
   readonly #stopping = new Set<Promise<void>>();
+  readonly #sinks = new Set<{ close(): Promise<void> }>();
+  readonly #customProducers = new Set<TopicProducer<never, MessageKey>>();
   #connection: Promise<DriverProducer> | undefined;
   #closed = false;
+  #disconnected = false;
 
   constructor(options: MessageBusOptions) {
     this.#logger = options.logger ?? silentLogger;
@@ -71,15 +78,58 @@ class KafkaMessageBus implements MessageBus {
     return this.producer(topic).sendBatch(values, context);
   }
 
-  producer<V, K extends MessageKey>(topic: TopicDefinition<V, K>): TopicProducer<V, K> {
+  sendBatchSettled<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    values: readonly V[],
+    context?: MessageContext<K>,
+  ) {
+    return this.producer(topic).sendBatchSettled(values, context);
+  }
+
+  sink<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options: SinkSettings<V, K> = {},
+  ): ProducerSink<V> {
+    const producer = this.producer(topic, options);
+    const { context } = options;
+    const sink = createProducerSink<V>(
+      (values) => producer.sendBatchSettled(values, context),
+      options as SinkSettings<V, never>,
+      this.#logger.child({ component: 'sink', topic: topic.name }),
+    );
+    this.#sinks.add(sink);
+    void sink.done.catch(() => undefined).finally(() => this.#sinks.delete(sink));
+    return sink;
+  }
+
+  publish<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options: PublishOptions<V, K> = {},
+  ): OperatorFunction<V, DeliveryResult> {
+    const producer = this.producer(topic, options);
+    return (source) =>
+      source.pipe(
+        sendInBatches((values: V[]) => producer.sendBatchSettled(values, options.context), options),
+        map((outcome) => {
+          if (!outcome.ok) throw outcome.error;
+          return outcome.result;
+        }),
+      );
+  }
+
+  producer<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options?: ProducerOptions<V>,
+  ): TopicProducer<V, K> {
     this.#assertOpen();
+    if (options?.partitioner) {
+      const custom = new TopicProducer<V, K>(topic, this.#producerDeps(), options);
+      this.#customProducers.add(custom as unknown as TopicProducer<never, MessageKey>);
+      return custom;
+    }
     let producer = this.#producers.get(topic.name);
     if (!producer || producer.topic !== topic) {
-      producer = new TopicProducer<unknown, MessageKey>(topic, {
-        connection: () => this.#producerConnection(),
-        serializers: this.#serializers,
-        partitionCount: (t) => this.#admin.ensure(t),
-      });
+      producer = new TopicProducer<unknown, MessageKey>(topic, this.#producerDeps());
       this.#producers.set(topic.name, producer);
     }
     return producer as unknown as TopicProducer<V, K>;
@@ -106,14 +156,30 @@ class KafkaMessageBus implements MessageBus {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all(this.#stopping);
+    await Promise.all([...this.#sinks].map((sink) => sink.close()));
+    const producers = [...this.#producers.values(), ...this.#customProducers];
+    await Promise.all(producers.map((p) => p.flush()));
+    for (const p of producers) p.close();
+    this.#disconnected = true;
     const producer = await this.#connection?.catch(() => undefined);
     await producer?.disconnect();
     await this.#admin.close();
     this.#logger.info({}, 'bus closed');
   }
 
+  #producerDeps() {
+    return {
+      connection: () => this.#producerConnection(),
+      serializers: this.#serializers,
+      partitionCount: (t: TopicDefinition<unknown, MessageKey>) => this.#admin.ensure(t),
+      maxMessageBytes: (t: TopicDefinition<unknown, MessageKey>) => this.#admin.maxMessageBytes(t),
+    };
+  }
+
   #producerConnection(): Promise<DriverProducer> {
-    this.#assertOpen();
+    // Sinks still deliver what they accepted while the bus closes, so this checks the
+    // disconnect rather than the close.
+    if (this.#disconnected) this.#assertOpen();
     if (!this.#connection) {
       const producer = this.#driver.producer({ idempotent: true, acks: -1 });
       this.#connection = producer.connect().then(() => producer);

@@ -1,11 +1,25 @@
-import type { Observable } from 'rxjs';
+import type { Observable, OperatorFunction } from 'rxjs';
 
 import type { ConsumeOptions } from '../consumer/consume-options.js';
 import type { KafkaMessage } from '../consumer/kafka-message.js';
 import type { DeliveryResult } from '../producer/delivery-result.js';
+import type { DeliveryOutcome } from '../producer/delivery-outcome.js';
 import type { MessageContext } from '../producer/message-context.js';
+import type { ProducerOptions } from '../producer/partitioner.js';
+import type { ProducerSink, SinkOptions } from '../producer/producer-sink.js';
+import type { SendInBatchesOptions } from '../operators/send-in-batches.js';
 import type { TopicProducer } from '../producer/topic-producer.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
+
+/** Options of `bus.sink`: batching, bounds, error routing and placement. */
+export type SinkSettings<V, K extends MessageKey> = SinkOptions<V, K> & ProducerOptions<V>;
+
+/** Options of `bus.publish`: batching and bounds, a shared context, and placement. */
+export interface PublishOptions<V, K extends MessageKey>
+  extends SendInBatchesOptions, ProducerOptions<V> {
+  /** Context applied to every value (correlation id, headers, timeout, retry). */
+  readonly context?: Omit<MessageContext<K>, 'messageId' | 'partition' | 'key'>;
+}
 
 /**
  * The one entry point an application needs: typed sends, typed consumer Observables, and an
@@ -39,8 +53,56 @@ export interface MessageBus {
     context?: MessageContext<K>,
   ): Promise<DeliveryResult[]>;
 
-  /** The typed producer of a topic, for code that sends to it repeatedly. */
-  producer<V, K extends MessageKey>(topic: TopicDefinition<V, K>): TopicProducer<V, K>;
+  /**
+   * Sends values and resolves with one outcome per value (delivered or failed with its
+   * error), in input order; see `TopicProducer.sendBatchSettled`.
+   *
+   * @example
+   * const failed = (await bus.sendBatchSettled(Orders, orders)).filter((o) => !o.ok);
+   */
+  sendBatchSettled<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    values: readonly V[],
+    context?: MessageContext<K>,
+  ): Promise<DeliveryOutcome<V>[]>;
+
+  /**
+   * The typed producer of a topic, for code that sends to it repeatedly. Without options the
+   * bus hands out one shared producer per topic; with a `partitioner` it creates a new one.
+   */
+  producer<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options?: ProducerOptions<V>,
+  ): TopicProducer<V, K>;
+
+  /**
+   * A batching `Observer<V>` for the topic: see {@link ProducerSink} for batching, the bound
+   * on queued values (`ProducerQueueFull`), and where failures go (`onError`, `outcomes$`).
+   * `close()` of the bus delivers everything a sink has accepted before disconnecting.
+   *
+   * @example
+   * orders$.subscribe(bus.sink(Orders, { maxBatchSize: 1_000, onError: (e, o) => park(o, e) }));
+   */
+  sink<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options?: SinkSettings<V, K>,
+  ): ProducerSink<V>;
+
+  /**
+   * An operator that sends each value and emits its {@link DeliveryResult}, in input order.
+   * Values are batched (`maxBatchSize`, `maxWaitMs`) with at most `maxInFlight` batches in
+   * flight; more than `maxQueuedMessages` unanswered values fail the stream with
+   * `ProducerQueueFull`. The first value that cannot be delivered fails the stream with its
+   * error, after the results of the values before it (values after it in the same batch may
+   * have been stored). Unsubscribing drops unsent values.
+   *
+   * @example
+   * orders$.pipe(bus.publish(Orders, { maxBatchSize: 200 })).subscribe((d) => audit(d));
+   */
+  publish<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options?: PublishOptions<V, K>,
+  ): OperatorFunction<V, DeliveryResult>;
 
   /**
    * A cold Observable of the topic's messages. Each subscription joins the consumer group as

@@ -2,6 +2,9 @@ import type { DriverAdmin, KafkaDriver } from '../driver/kafka-driver.js';
 import type { Logger } from '../logging/logger.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 
+/** Kafka's default `message.max.bytes`: 1 MiB plus the record batch overhead. */
+const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
 /**
  * Creates topics on first use (when allowed) and remembers their partition counts. One admin
  * connection serves the whole bus; it is opened on first need.
@@ -11,6 +14,7 @@ export class TopicAdmin {
   readonly #createTopics: boolean;
   readonly #logger: Logger;
   readonly #counts = new Map<string, Promise<number>>();
+  readonly #maxBytes = new Map<string, Promise<number>>();
   #admin: Promise<DriverAdmin> | undefined;
 
   constructor(driver: KafkaDriver, createTopics: boolean, logger: Logger) {
@@ -28,6 +32,20 @@ export class TopicAdmin {
       this.#counts.set(topic.name, count);
     }
     return count;
+  }
+
+  /**
+   * The largest record batch the topic accepts (`max.message.bytes`, which defaults to the
+   * broker's `message.max.bytes`); Kafka's default when the driver cannot tell.
+   */
+  maxMessageBytes(topic: TopicDefinition<unknown, MessageKey>): Promise<number> {
+    let limit = this.#maxBytes.get(topic.name);
+    if (!limit) {
+      limit = this.#readMaxMessageBytes(topic.name);
+      limit.catch(() => this.#maxBytes.delete(topic.name));
+      this.#maxBytes.set(topic.name, limit);
+    }
+    return limit;
   }
 
   /** The shared admin connection. */
@@ -60,6 +78,14 @@ export class TopicAdmin {
       if (created.length > 0) this.#logger.info({ topic: topic.name }, 'topic created');
     }
     return this.#lookup(topic.name);
+  }
+
+  async #readMaxMessageBytes(name: string): Promise<number> {
+    const admin = await this.connection();
+    if (!admin.topicConfig) return KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
+    const config = await admin.topicConfig(name, ['max.message.bytes']);
+    const value = Number(config.get('max.message.bytes'));
+    return Number.isInteger(value) && value > 0 ? value : KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
   }
 
   async #lookup(name: string): Promise<number> {

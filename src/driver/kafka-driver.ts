@@ -163,5 +163,10 @@ export interface DriverAdmin {
   fetchOffsetsByTimestamp(topic: string, timestampMs: number): Promise<TopicPartitionOffset[]>;
   /** The group's committed offsets for a topic (`-1` where none). */
   fetchCommittedOffsets(groupId: string, topic: string): Promise<TopicPartitionOffset[]>;
+  /**
+   * The effective values of a topic's configuration entries (the broker's defaults where the
+   * topic sets none). Optional: a driver without it makes the bus assume Kafka's defaults.
+   */
+  topicConfig?(topic: string, names: readonly string[]): Promise<Map<string, string>>;
   disconnect(): Promise<void>;
 }

@@ -1,20 +1,29 @@
 import { randomUUID } from 'node:crypto';
 
-import pRetry from 'p-retry';
+import type { Observable } from 'rxjs';
 
 import type { DriverProducer, OutgoingRecord, RecordMetadata } from '../driver/kafka-driver.js';
 import { KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { AvroEncoder } from '../serde/avro-codec.js';
 import type { SerializerManager } from '../serde/serializer-manager.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
+import type { DeliveryOutcome } from './delivery-outcome.js';
 import type { DeliveryResult } from './delivery-result.js';
 import {
   CORRELATION_ID_HEADER,
   MESSAGE_ID_HEADER,
   type MessageContext,
-  type RetryPolicy,
 } from './message-context.js';
 import { partitionForKey } from './murmur2.js';
+import type { ProducerOptions } from './partitioner.js';
+import { ProducerStatsRecorder, type ProducerStats } from './producer-stats.js';
+import {
+  chunkRecords,
+  RECORD_BATCH_OVERHEAD_BYTES,
+  recordSize,
+  type PlacedRecord,
+} from './record-chunks.js';
+import { retrying, withTimeout } from './send-policy.js';
 
 /** What a {@link TopicProducer} is built on. */
 export interface TopicProducerDeps {
@@ -23,24 +32,41 @@ export interface TopicProducerDeps {
   readonly serializers: SerializerManager;
   /** Partition count of a topic, which also makes sure it exists. */
   readonly partitionCount: (topic: TopicDefinition<unknown, MessageKey>) => Promise<number>;
+  /** The largest record batch the topic accepts, in bytes. */
+  readonly maxMessageBytes: (topic: TopicDefinition<unknown, MessageKey>) => Promise<number>;
 }
 
-const DEFAULT_RETRY_MIN_DELAY_MS = 100;
-const DEFAULT_RETRY_MAX_DELAY_MS = 5_000;
+/** Everything one batch needs that is resolved once and then cached. */
+interface Prepared {
+  readonly encoder: AvroEncoder;
+  readonly partitions: number;
+  readonly maxBatchBytes: number;
+}
 
 /**
  * Sends typed values to one topic. Values are validated and encoded before anything reaches
- * the network, so a value that does not fit the schema fails alone with
- * `SerializationFailure` and nothing is sent.
+ * the network. Records of one call are grouped per partition into as few requests as the
+ * topic's size limit allows (one request, whose partitions the client sends together, unless
+ * a partition's share exceeds `max.message.bytes`); requests of one call go out one after the
+ * other so per-partition order is kept.
  */
 export class TopicProducer<V, K extends MessageKey = string> {
   readonly #topic: TopicDefinition<V, K>;
   readonly #deps: TopicProducerDeps;
+  readonly #options: ProducerOptions<V>;
+  readonly #stats = new ProducerStatsRecorder();
+  readonly #inFlight = new Set<Promise<unknown>>();
   #nextKeyless = 0;
+  #lastRequest: Promise<unknown> = Promise.resolve();
 
-  constructor(topic: TopicDefinition<V, K>, deps: TopicProducerDeps) {
+  constructor(
+    topic: TopicDefinition<V, K>,
+    deps: TopicProducerDeps,
+    options: ProducerOptions<V> = {},
+  ) {
     this.#topic = topic;
     this.#deps = deps;
+    this.#options = options;
   }
 
   /** The topic this producer writes to. */
@@ -48,13 +74,20 @@ export class TopicProducer<V, K extends MessageKey = string> {
     return this.#topic;
   }
 
+  /** Counters and latency percentiles, updated after every request; see {@link stats}. */
+  get stats$(): Observable<ProducerStats> {
+    return this.#stats.stats$;
+  }
+
   /**
    * Sends one value and resolves when the broker has stored it (acks from all in-sync
    * replicas by default).
    *
    * @throws KafkaBusError `SerializationFailure` (nothing sent), `NetworkTimeout` after
-   *   `context.timeoutMs`, `BrokerUnavailable`, `MessageTooLarge`, `InvalidConfiguration` for
-   *   an unknown topic or partition.
+   *   `context.timeoutMs`, `BrokerUnavailable`, `MessageTooLarge` (size and limit in the
+   *   message), `InvalidConfiguration` for an unknown topic or partition.
+   * @example
+   * const { partition, offset } = await producer.send(order, { correlationId });
    */
   async send(value: V, context: MessageContext<K> = {}): Promise<DeliveryResult> {
     const [result] = await this.sendBatch([value], context);
@@ -62,50 +95,192 @@ export class TopicProducer<V, K extends MessageKey = string> {
   }
 
   /**
-   * Sends values in one request per call: all are encoded first, so one invalid value fails
-   * the call before anything is sent. The context applies to every value; each still gets its
-   * own message id. Keyless values of one call go to one partition, keeping them together.
+   * Sends values together: all are encoded first, so one invalid value fails the call before
+   * anything is sent. The context applies to every value; each still gets its own message id.
+   * Keyless values of one call go to one partition. If any value then fails (too large, or
+   * its request failed) the call rejects with the first failure while the others may have
+   * been stored: use {@link sendBatchSettled} to learn the fate of each value.
+   *
+   * @throws KafkaBusError as {@link send}.
+   * @example
+   * await producer.sendBatch(orders, { correlationId });
    */
-  async sendBatch(
-    values: readonly V[],
-    context: MessageContext<K> = {},
-  ): Promise<DeliveryResult[]> {
+  async sendBatch(values: readonly V[], context: MessageContext<K> = {}) {
+    const outcomes = await this.#settle(values, context, true);
+    const failure = outcomes.find((o) => !o.ok);
+    if (failure && !failure.ok) throw failure.error;
+    return outcomes.map((o) => (o.ok ? o.result : (undefined as never)));
+  }
+
+  /**
+   * Sends values and resolves with one {@link DeliveryOutcome} per value, in input order; it
+   * does not reject for failures of single values. A value that cannot be encoded, that does
+   * not fit the topic's `max.message.bytes`, or whose partition does not exist fails alone and
+   * its neighbours are still sent. A request that fails fails all of its values, each with the
+   * request's error; the other requests of the call are still sent.
+   *
+   * @example
+   * const outcomes = await producer.sendBatchSettled(orders);
+   * for (const o of outcomes) if (!o.ok) await parkForLater(o.value, o.error);
+   */
+  sendBatchSettled(values: readonly V[], context: MessageContext<K> = {}) {
+    return this.#settle(values, context, false);
+  }
+
+  /**
+   * Resolves when every send of this producer started before the call has settled.
+   *
+   * @throws KafkaBusError `NetworkTimeout` when that takes longer than `timeoutMs`.
+   * @example
+   * await producer.flush(10_000);
+   */
+  async flush(timeoutMs?: number): Promise<void> {
+    const pending = Promise.allSettled([...this.#inFlight]).then(() => undefined);
+    await withTimeout(pending, timeoutMs, this.#topic.name);
+  }
+
+  /** The current counters and latency percentiles. */
+  stats(): ProducerStats {
+    return this.#stats.stats();
+  }
+
+  /** Completes `stats$`; called by the bus when it closes. */
+  close(): void {
+    this.#stats.complete();
+  }
+
+  #settle(values: readonly V[], context: MessageContext<K>, strict: boolean) {
+    const work = this.#settleNow(values, context, strict);
+    this.#inFlight.add(work);
+    void work.then(
+      () => this.#inFlight.delete(work),
+      () => this.#inFlight.delete(work),
+    );
+    return work;
+  }
+
+  async #settleNow(values: readonly V[], context: MessageContext<K>, strict: boolean) {
     if (values.length === 0) return [];
+    const prepared = await this.#prepare();
+    const keyless = this.#nextKeyless++ % prepared.partitions;
+    const outcomes: DeliveryOutcome<V>[] = new Array<DeliveryOutcome<V>>(values.length);
+    const ids: string[] = [];
+    const placed: PlacedRecord[] = [];
+
+    values.forEach((value, index) => {
+      const id = values.length === 1 ? (context.messageId ?? randomUUID()) : randomUUID();
+      ids.push(id);
+      try {
+        const record = this.#record(value, context, id, prepared, keyless);
+        placed.push({ index, record, size: this.#checkSize(record, prepared) });
+      } catch (error) {
+        if (strict) throw error;
+        outcomes[index] = { ok: false, value, error: error as KafkaBusError };
+      }
+    });
+    this.#stats.rejected(values.length - placed.length);
+
+    const budget = prepared.maxBatchBytes - RECORD_BATCH_OVERHEAD_BYTES;
+    for (const chunk of chunkRecords(placed, budget)) {
+      await this.#deliverChunk(chunk, values, ids, outcomes, context);
+    }
+    return outcomes;
+  }
+
+  async #prepare(): Promise<Prepared> {
     const [encoder, partitions] = await Promise.all([
       this.#deps.serializers.prepareEncoder(this.#topic),
       this.#deps.partitionCount(this.#topic),
     ]);
-    const keyless = this.#nextKeyless++ % partitions;
-    const ids: string[] = [];
-    const records = values.map((value) => {
-      const id = values.length === 1 ? (context.messageId ?? randomUUID()) : randomUUID();
-      ids.push(id);
-      return this.#record(value, context, id, encoder, partitions, keyless);
-    });
-
-    const metadata = await this.#deliver(records, context);
-    return metadata.map((m, index) => toDeliveryResult(m, ids[index] as string));
+    // Read after the partition count, which creates the topic when that is allowed.
+    const maxBatchBytes = await this.#deps.maxMessageBytes(this.#topic);
+    return { encoder, partitions, maxBatchBytes };
   }
 
   #record(
     value: V,
     context: MessageContext<K>,
     messageId: string,
-    encoder: AvroEncoder,
-    partitions: number,
+    prepared: Prepared,
     keyless: number,
   ): OutgoingRecord {
-    const encoded = encoder.encode(value, this.#topic.name);
+    const { partitions } = prepared;
+    const encoded = prepared.encoder.encode(value, this.#topic.name);
     const keyValue = context.key ?? this.#topic.key?.(value);
     const key = keyValue === undefined ? null : toBuffer(keyValue);
-    const partition = context.partition ?? (key ? partitionForKey(key, partitions) : keyless);
+    const topic = this.#topic.name;
+    const partition =
+      context.partition ??
+      this.#options.partitioner?.({ topic, key, value, partitions }) ??
+      (key ? partitionForKey(key, partitions) : keyless);
     if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
-      throw new KafkaBusError(
-        `Partition ${partition} does not exist: ${this.#topic.name} has ${partitions}`,
-        { type: 'InvalidConfiguration', topic: this.#topic.name, field: 'partition' },
-      );
+      throw new KafkaBusError(`Partition ${partition} does not exist: ${topic} has ${partitions}`, {
+        type: 'InvalidConfiguration',
+        topic,
+        field: 'partition',
+      });
     }
     return { partition, key, value: encoded, headers: headersOf(context, messageId) };
+  }
+
+  #checkSize(record: OutgoingRecord, prepared: Prepared): number {
+    const size = recordSize(record);
+    const total = size + RECORD_BATCH_OVERHEAD_BYTES;
+    if (total > prepared.maxBatchBytes) {
+      const topic = this.#topic.name;
+      const message =
+        `Message of ${total} bytes exceeds the limit of ${prepared.maxBatchBytes} bytes ` +
+        `(max.message.bytes) of ${topic}`;
+      throw new KafkaBusError(message, {
+        type: 'MessageTooLarge',
+        topic,
+        partition: record.partition,
+      });
+    }
+    return size;
+  }
+
+  async #deliverChunk(
+    chunk: readonly PlacedRecord[],
+    values: readonly V[],
+    ids: readonly string[],
+    outcomes: DeliveryOutcome<V>[],
+    context: MessageContext<K>,
+  ): Promise<void> {
+    const started = performance.now();
+    try {
+      const metadata = await this.#inOrder(() =>
+        this.#deliver(
+          chunk.map((p) => p.record),
+          context,
+        ),
+      );
+      let bytes = 0;
+      chunk.forEach((placed, at) => {
+        bytes += placed.size;
+        const result = toDeliveryResult(metadata[at] as RecordMetadata, ids[placed.index]!);
+        outcomes[placed.index] = { ok: true, value: values[placed.index] as V, result };
+      });
+      this.#stats.request(chunk.length, 0, bytes, performance.now() - started);
+    } catch (error) {
+      for (const placed of chunk) {
+        const value = values[placed.index] as V;
+        outcomes[placed.index] = { ok: false, value, error: error as KafkaBusError };
+      }
+      this.#stats.request(0, chunk.length, 0, performance.now() - started);
+    }
+  }
+
+  /**
+   * Runs requests one after the other in call order. The client may otherwise append two
+   * concurrent requests to a partition in either order; with an idempotent producer it
+   * serialises requests per broker anyway, so this costs no throughput while values of
+   * later calls are encoded during the wait.
+   */
+  #inOrder<T>(request: () => Promise<T>): Promise<T> {
+    const run = this.#lastRequest.then(request, request);
+    this.#lastRequest = run.catch(() => undefined);
+    return run;
   }
 
   async #deliver(records: OutgoingRecord[], context: MessageContext<K>) {
@@ -142,29 +317,4 @@ function toDeliveryResult(metadata: RecordMetadata, messageId: string): Delivery
     timestamp: metadata.timestamp === undefined ? undefined : Number(metadata.timestamp),
     messageId,
   };
-}
-
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number | undefined, topic: string) {
-  if (timeoutMs === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const message = `Send to ${topic} got no acknowledgement within ${timeoutMs} ms`;
-      reject(new KafkaBusError(message, { type: 'NetworkTimeout', topic }));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function retrying<T>(attempt: () => Promise<T>, policy: RetryPolicy): Promise<T> {
-  return pRetry(attempt, {
-    retries: policy.retries,
-    minTimeout: policy.minDelayMs ?? DEFAULT_RETRY_MIN_DELAY_MS,
-    maxTimeout: policy.maxDelayMs ?? DEFAULT_RETRY_MAX_DELAY_MS,
-    shouldRetry: ({ error }) => error instanceof KafkaBusError && error.retriable,
-  });
 }

@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 
 import { KafkaBusError } from '../../errors/kafka-bus-error.js';
 import type {
@@ -86,6 +86,19 @@ export class KafkajsAdmin implements DriverAdmin {
     return answer.flatMap((t) =>
       t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.offset })),
     );
+  }
+
+  async topicConfig(topic: string, names: readonly string[]): Promise<Map<string, string>> {
+    const answer = await this.#attempt('describe topic config', topic, () =>
+      this.#admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          { type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: [...names] },
+        ],
+      }),
+    );
+    const entries = answer.resources.flatMap((r) => r.configEntries);
+    return new Map(entries.map((e) => [e.configName, e.configValue]));
   }
 
   async disconnect(): Promise<void> {

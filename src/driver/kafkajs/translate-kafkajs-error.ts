@@ -8,6 +8,7 @@ const {
   KafkaJSBrokerNotFound,
   KafkaJSConnectionError,
   KafkaJSError,
+  KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
   KafkaJSRequestTimeoutError,
@@ -71,6 +72,13 @@ function unwrap(error: unknown): unknown {
   let current = error;
   for (let depth = 0; depth < 5; depth += 1) {
     if (current instanceof KafkaJSNumberOfRetriesExceeded && current.cause) {
+      current = current.cause;
+    } else if (
+      current instanceof KafkaJSNonRetriableError &&
+      current.cause instanceof Error &&
+      current.cause !== current
+    ) {
+      // The retrier wraps the error that made it stop (a refused connection, for example).
       current = current.cause;
     } else if (current instanceof KafkaJSAggregateError && current.errors.length > 0) {
       current = current.errors[0];

@@ -1,0 +1,28 @@
+/** What a {@link Partitioner} decides from. */
+export interface PartitionerInput<V> {
+  readonly topic: string;
+  /** The encoded key, or null for a keyless value. */
+  readonly key: Buffer | null;
+  /** The typed value being sent. */
+  readonly value: V;
+  /** Partitions the topic has. */
+  readonly partitions: number;
+}
+
+/**
+ * Chooses a partition for a value. Return a partition number in `[0, partitions)`, or
+ * `undefined` to fall back to the default placement (murmur2 of the key, as the Java client
+ * does; keyless values of one call or batch together on one partition, rotating per call).
+ * An explicit `partition` in the message context always wins.
+ *
+ * @example
+ * const byRegion: Partitioner<Order> = ({ value, partitions }) =>
+ *   value.region === 'eu' ? 0 : 1 + (value.shop % (partitions - 1));
+ */
+export type Partitioner<V> = (input: PartitionerInput<V>) => number | undefined;
+
+/** Settings of a typed producer. */
+export interface ProducerOptions<V> {
+  /** Custom placement of values on partitions. */
+  readonly partitioner?: Partitioner<V>;
+}

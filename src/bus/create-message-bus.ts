@@ -12,6 +12,7 @@ import { TopicProducer } from '../producer/topic-producer.js';
 import type { SchemaRegistry } from '../serde/schema-registry.js';
 import { SchemaRegistryClient } from '../serde/schema-registry-client.js';
 import { SerializerManager } from '../serde/serializer-manager.js';
+import type { MonitoredSchemaCache } from '../serde/monitored-schema-cache.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 import type { MessageBus } from './message-bus.js';
 import { validateBusOptions, type MessageBusOptions } from './message-bus-options.js';
@@ -42,6 +43,8 @@ class KafkaMessageBus implements MessageBus {
   readonly #stopping = new Set<Promise<void>>();
   #connection: Promise<DriverProducer> | undefined;
   #closed = false;
+  readonly #preload: readonly TopicDefinition<never, MessageKey>[];
+  #ready: Promise<void> | undefined;
 
   constructor(options: MessageBusOptions) {
     this.#logger = options.logger ?? silentLogger;
@@ -50,8 +53,12 @@ class KafkaMessageBus implements MessageBus {
       registry: registryOf(options),
       autoRegister: options.avro?.autoRegister,
       maxCachedSchemas: options.avro?.maxCachedSchemas,
+      subjectNameStrategy: options.avro?.subjectNameStrategy,
+      cacheThresholds: options.avro?.cacheThresholds,
+      statsIntervalMs: options.avro?.cacheStatsIntervalMs,
       logger: this.#logger,
     });
+    this.#preload = options.avro?.preload ?? [];
     this.#admin = new TopicAdmin(this.#driver, options.createTopics ?? true, this.#logger);
   }
 
@@ -100,6 +107,17 @@ class KafkaMessageBus implements MessageBus {
         void stopped.finally(() => this.#stopping.delete(stopped));
       },
     });
+  }
+
+  get schemaCache(): MonitoredSchemaCache {
+    return this.#serializers.cache;
+  }
+
+  ready(): Promise<void> {
+    this.#assertOpen();
+    this.#ready ??= this.#serializers.preload(this.#preload);
+    this.#ready.catch(() => (this.#ready = undefined));
+    return this.#ready;
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,9 @@ import { KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { SchemaRegistry } from '../serde/schema-registry.js';
 import type { SchemaRegistryOptions } from '../serde/schema-registry-client.js';
+import type { SchemaCacheThresholds } from '../serde/monitored-schema-cache.js';
+import type { SubjectNameStrategy } from '../serde/subject-name-strategy.js';
+import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 
 /** Options of {@link createMessageBus}. */
 export interface MessageBusOptions {
@@ -18,6 +21,17 @@ export interface MessageBusOptions {
     readonly autoRegister?: boolean;
     /** Compiled writer schemas kept in memory. Default 1 000. */
     readonly maxCachedSchemas?: number;
+    /** How subjects are named: `'topic'` (default), `'record'`, `'topic-record'` or a function. */
+    readonly subjectNameStrategy?: SubjectNameStrategy;
+    /**
+     * Topics whose schemas are registered (or looked up) by `bus.ready()`, so that their first
+     * messages pay no registry round trip.
+     */
+    readonly preload?: readonly TopicDefinition<never, MessageKey>[];
+    /** Schema cache thresholds (for example a hit-ratio floor) reported by `stats$`. */
+    readonly cacheThresholds?: SchemaCacheThresholds;
+    /** How often the schema cache's `stats$` emits when nothing changes, in ms. Default 5 000. */
+    readonly cacheStatsIntervalMs?: number;
   };
   /** Create a topic (with its definition's partitions) the first time it is used. Default true. */
   readonly createTopics?: boolean;

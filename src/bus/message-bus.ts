@@ -5,6 +5,7 @@ import type { KafkaMessage } from '../consumer/kafka-message.js';
 import type { DeliveryResult } from '../producer/delivery-result.js';
 import type { MessageContext } from '../producer/message-context.js';
 import type { TopicProducer } from '../producer/topic-producer.js';
+import type { MonitoredSchemaCache } from '../serde/monitored-schema-cache.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 
 /**
@@ -59,6 +60,30 @@ export interface MessageBus {
     topic: TopicDefinition<V, K>,
     options: ConsumeOptions,
   ): Observable<KafkaMessage<V, K>>;
+
+  /**
+   * Registers (or, with auto-registration off, looks up) the schemas of the topics listed in
+   * `avro.preload` and compiles them, so that their first messages pay no registry round trip.
+   * Optional: a send that comes first waits for the same requests. Call it at start-up to fail
+   * fast on a missing or incompatible schema. Concurrent calls share one preload; a failed one
+   * is retried by the next call.
+   *
+   * @throws KafkaBusError `SchemaIncompatible`, `InvalidConfiguration` (schema not registered
+   *   in lookup-only mode), `BrokerUnavailable` / `NetworkTimeout` (registry unreachable).
+   * @example
+   * const bus = createMessageBus({ brokers, schemaRegistry, avro: { preload: [Orders] } });
+   * await bus.ready();
+   */
+  ready(): Promise<void>;
+
+  /**
+   * The schema cache (subject registrations and compiled writer schemas). Its `stats$` emits
+   * hits, misses, size, evictions, registry latency and threshold breaches.
+   *
+   * @example
+   * bus.schemaCache.stats$.subscribe((s) => metrics.gauge('schema_hit_ratio', s.hitRatio));
+   */
+  readonly schemaCache: MonitoredSchemaCache;
 
   /**
    * Stops every consumer (committing what was processed), then disconnects the producer and

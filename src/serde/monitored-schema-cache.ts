@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { interval, map, merge, Observable, of, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { interval, map, merge, of, Subject } from 'rxjs';
 
 import type { AvroType } from './avro-codec.js';
 

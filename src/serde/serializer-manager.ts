@@ -11,7 +11,7 @@ import {
   subjectName,
   type SubjectNameStrategy,
 } from './subject-name-strategy.js';
-import { corrupted, readSchemaId } from './wire-format.js';
+import { corrupted, HEADER_SIZE, MAGIC_BYTE, readSchemaId } from './wire-format.js';
 
 /** Options of the {@link SerializerManager}. */
 export interface SerializerManagerOptions {
@@ -44,6 +44,8 @@ interface TopicSerde {
   encoder?: AvroEncoder;
   pending?: Promise<AvroEncoder>;
   readonly decoders: Map<number, AvroDecoder>;
+  lastId: number;
+  lastDecoder: AvroDecoder | undefined;
 }
 
 /**
@@ -62,6 +64,8 @@ export class SerializerManager {
   readonly #logger: Logger;
   readonly #topics = new WeakMap<AnyTopic, TopicSerde>();
   readonly #pendingWriters = new Map<number, Promise<void>>();
+  #lastTopic: AnyTopic | undefined;
+  #lastSerde: TopicSerde | undefined;
 
   constructor(options: SerializerManagerOptions) {
     this.#registry = options.registry;
@@ -134,22 +138,38 @@ export class SerializerManager {
    * @throws KafkaBusError `CorruptedMessage` with the coordinates for a missing magic byte,
    *   an unknown schema id, a writer schema the reader cannot resolve, or a truncated body.
    */
-  decode(topic: AnyTopic, value: Buffer | null, where: KafkaCoordinates = {}): unknown {
-    if (value === null) throw corrupted('is empty (null)', where);
-    const id = readSchemaId(value, where);
-    const serde = this.#serde(topic);
-    let decoder = serde.decoders.get(id);
-    if (!decoder) {
-      const writer = this.cache.writer(id);
-      if (!writer) throw corrupted(`names schema id ${id}, unknown to the registry`, where);
-      try {
-        decoder = new AvroDecoder(serde.reader, writer);
-      } catch (error) {
-        throw corrupted(`has schema id ${id}, which the reader cannot resolve`, where, error);
-      }
-      serde.decoders.set(id, decoder);
-    }
+  decode(topic: AnyTopic, value: Buffer | null, where?: KafkaCoordinates): unknown {
+    // The hot path: no allocation and no Promise; the last topic and writer id seen are kept
+    // at hand because a batch is usually one topic and one schema.
+    if (value === null) throw corrupted('is empty (null)', where ?? {});
+    const serde = topic === this.#lastTopic ? this.#lastSerde! : this.#serdeOf(topic);
+    const id = value.length >= HEADER_SIZE && value[0] === MAGIC_BYTE ? value.readInt32BE(1) : NaN;
+    let decoder = id === serde.lastId ? serde.lastDecoder : serde.decoders.get(id);
+    if (!decoder) decoder = this.#createDecoder(serde, value, where ?? {});
+    serde.lastId = id;
+    serde.lastDecoder = decoder;
     return decoder.decode(value, where);
+  }
+
+  #createDecoder(serde: TopicSerde, value: Buffer, where: KafkaCoordinates): AvroDecoder {
+    const id = readSchemaId(value, where);
+    const writer = this.cache.writer(id);
+    if (!writer) throw corrupted(`names schema id ${id}, unknown to the registry`, where);
+    let decoder: AvroDecoder;
+    try {
+      decoder = new AvroDecoder(serde.reader, writer);
+    } catch (error) {
+      throw corrupted(`has schema id ${id}, which the reader cannot resolve`, where, error);
+    }
+    serde.decoders.set(id, decoder);
+    return decoder;
+  }
+
+  #serdeOf(topic: AnyTopic): TopicSerde {
+    const serde = this.#serde(topic);
+    this.#lastTopic = topic;
+    this.#lastSerde = serde;
+    return serde;
   }
 
   async #createEncoder(topic: AnyTopic, serde: TopicSerde): Promise<AvroEncoder> {
@@ -214,7 +234,7 @@ export class SerializerManager {
           : typeof topic.valueSchema === 'string'
             ? topic.valueSchema
             : JSON.stringify(topic.valueSchema);
-      serde = { reader, schemaText, decoders: new Map() };
+      serde = { reader, schemaText, decoders: new Map(), lastId: NaN, lastDecoder: undefined };
       this.#topics.set(topic, serde);
     }
     return serde;

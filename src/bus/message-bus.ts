@@ -23,7 +23,7 @@ export interface MessageBus {
    */
   send<V, K extends MessageKey>(
     topic: TopicDefinition<V, K>,
-    value: V,
+    value: NoInfer<V>,
     context?: MessageContext<K>,
   ): Promise<DeliveryResult>;
 
@@ -36,7 +36,7 @@ export interface MessageBus {
    */
   sendBatch<V, K extends MessageKey>(
     topic: TopicDefinition<V, K>,
-    values: readonly V[],
+    values: readonly NoInfer<V>[],
     context?: MessageContext<K>,
   ): Promise<DeliveryResult[]>;
 

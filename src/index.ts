@@ -62,6 +62,7 @@ export type {
   SchemaCacheThresholds,
 } from './serde/monitored-schema-cache.js';
 export type { SubjectNameStrategy, SubjectRole } from './serde/subject-name-strategy.js';
+export { SchemaVersionManager, type SchemaCheck } from './serde/schema-version-manager.js';
 
 export { createKafkajsDriver, type KafkajsDriverOptions } from './driver/kafkajs/kafkajs-driver.js';
 export type * from './driver/kafka-driver.js';

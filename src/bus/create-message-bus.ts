@@ -43,7 +43,7 @@ class KafkaMessageBus implements MessageBus {
   readonly #stopping = new Set<Promise<void>>();
   #connection: Promise<DriverProducer> | undefined;
   #closed = false;
-  readonly #preload: readonly TopicDefinition<never, MessageKey>[];
+  readonly #preload: readonly TopicDefinition<unknown, MessageKey>[];
   #ready: Promise<void> | undefined;
 
   constructor(options: MessageBusOptions) {

@@ -3,6 +3,7 @@ import { KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { SchemaRegistry } from '../serde/schema-registry.js';
 import type { SchemaRegistryOptions } from '../serde/schema-registry-client.js';
+import { checkAvroOptions } from '../serde/check-avro-options.js';
 import type { SchemaCacheThresholds } from '../serde/monitored-schema-cache.js';
 import type { SubjectNameStrategy } from '../serde/subject-name-strategy.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
@@ -27,7 +28,7 @@ export interface MessageBusOptions {
      * Topics whose schemas are registered (or looked up) by `bus.ready()`, so that their first
      * messages pay no registry round trip.
      */
-    readonly preload?: readonly TopicDefinition<never, MessageKey>[];
+    readonly preload?: readonly TopicDefinition<unknown, MessageKey>[];
     /** Schema cache thresholds (for example a hit-ratio floor) reported by `stats$`. */
     readonly cacheThresholds?: SchemaCacheThresholds;
     /** How often the schema cache's `stats$` emits when nothing changes, in ms. Default 5 000. */
@@ -74,6 +75,7 @@ export function validateBusOptions(options: MessageBusOptions): void {
   if (!options.schemaRegistry || typeof options.schemaRegistry !== 'object') {
     invalid('schemaRegistry', 'must give a url or a client');
   }
+  checkAvroOptions(options.avro);
   const retries = options.connection?.retries;
   if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
     invalid('connection.retries', `must be a non-negative integer, got ${retries}`);

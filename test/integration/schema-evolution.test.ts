@@ -144,3 +144,20 @@ describe('lookup-only mode', () => {
     expect((await registry.getLatest(`${Managed.name}-value`)).id).toBe(id);
   });
 });
+
+describe('preload at start-up', () => {
+  it('registers listed schemas in ready(); the first send asks the registry nothing', async () => {
+    const Preloaded = defineTopic<ReadingV1>({ name: uniqueTopic('preload'), value: v1Schema });
+    const app = bus({ avro: { preload: [Preloaded] } });
+    const stats = firstValueFrom(app.schemaCache.stats$.pipe(take(2), toArray()));
+    await app.ready();
+    expect(await registry.listVersions(`${Preloaded.name}-value`)).toEqual([1]);
+    const [atStart, afterRegistering] = await stats;
+    expect(atStart?.registryCalls).toBe(0);
+    expect(afterRegistering?.misses).toBeGreaterThan(0);
+
+    const calls = app.schemaCache.snapshot().registryCalls;
+    await app.send(Preloaded, { sensor: 'first', celsius: 1 });
+    expect(app.schemaCache.snapshot().registryCalls).toBe(calls);
+  });
+});

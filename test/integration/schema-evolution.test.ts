@@ -5,6 +5,7 @@ import {
   defineTopic,
   KafkaBusError,
   SchemaRegistryClient,
+  SchemaVersionManager,
   type MessageBus,
 } from '../../src/index.js';
 import { services, testBus, uniqueTopic } from '../support/integration.js';
@@ -159,5 +160,38 @@ describe('preload at start-up', () => {
     const calls = app.schemaCache.snapshot().registryCalls;
     await app.send(Preloaded, { sensor: 'first', celsius: 1 });
     expect(app.schemaCache.snapshot().registryCalls).toBe(calls);
+  });
+});
+
+describe('subject name strategies and the version manager on the real registry', () => {
+  it('registers under <topic>-<record name> with the topic-record strategy', async () => {
+    const Named = defineTopic<ReadingV1>({ name: uniqueTopic('named'), value: v1Schema });
+    const app = bus({ avro: { subjectNameStrategy: 'topic-record' } });
+    await app.send(Named, { sensor: 'n', celsius: 2 });
+    const subject = `${Named.name}-test.evolution.Reading`;
+    expect(await registry.listVersions(subject)).toEqual([1]);
+    expect(await registry.listVersions(`${Named.name}-value`)).toEqual([]);
+    const message = await firstValueFrom(
+      app.consume(Named, { groupId: uniqueTopic('g'), fromBeginning: true }),
+    );
+    expect(message.value).toEqual({ sensor: 'n', celsius: 2 });
+  });
+
+  it('checks candidates locally and with the registry, then upgrades', async () => {
+    const subject = `${uniqueTopic('versions')}-value`;
+    await registry.register(subject, JSON.stringify(v1Schema));
+    await registry.setCompatibility('BACKWARD', subject);
+    const versions = new SchemaVersionManager(registry);
+
+    const bad = await versions.check(subject, incompatibleSchema);
+    expect(bad).toMatchObject({ level: 'BACKWARD', registryCompatible: false, compatible: false });
+    expect(bad.localProblems).toHaveLength(1);
+    const refused = await failureOf(versions.upgrade(subject, incompatibleSchema));
+    expect(refused.type).toBe('SchemaIncompatible');
+
+    expect(await versions.check(subject, v2Schema)).toMatchObject({ compatible: true });
+    const upgraded = await versions.upgrade(subject, v2Schema);
+    expect(upgraded.version).toBe(2);
+    expect((await versions.versions(subject)).map((v) => v.version)).toEqual([1, 2]);
   });
 });

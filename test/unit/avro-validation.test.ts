@@ -65,3 +65,40 @@ describe('validation messages', async () => {
     expect(error.message).toContain(`schema id ${id}`);
   });
 });
+
+describe('logical types keep their wire type', async () => {
+  const Events = defineTopic({
+    name: 'events',
+    value: {
+      type: 'record',
+      name: 'Event',
+      fields: [
+        { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        { name: 'day', type: { type: 'int', logicalType: 'date' } },
+        { name: 'ref', type: { type: 'string', logicalType: 'uuid' } },
+      ],
+    },
+  });
+  const manager = new SerializerManager({ registry: new InMemorySchemaRegistry() });
+  const encoder = await manager.prepareEncoder(Events);
+
+  it('reads back epoch numbers and strings unchanged', () => {
+    const value = {
+      at: 1_764_000_000_123,
+      day: 20_425,
+      ref: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    };
+    expect(manager.decode(Events, encoder.encode(value))).toEqual(value);
+  });
+
+  it('refuses a Date for a timestamp-millis field, naming it', () => {
+    const value = { at: new Date(), day: 1, ref: 'x' } as unknown as {
+      at: number;
+      day: number;
+      ref: string;
+    };
+    const error = failure(() => encoder.encode(value, 'events'));
+    expect(error).toMatchObject({ type: 'SerializationFailure', field: 'at' });
+    expect(error.message).toContain('expects long');
+  });
+});

@@ -122,9 +122,13 @@ export class SerializerManager {
    */
   async prepareDecoding(values: Iterable<Buffer | null>): Promise<void> {
     let missing: Set<number> | undefined;
+    let previous = NaN;
     for (const value of values) {
-      if (!value || value.length < 5 || value[0] !== 0) continue;
+      if (!value || value.length < HEADER_SIZE || value[0] !== MAGIC_BYTE) continue;
       const id = value.readInt32BE(1);
+      // A batch is mostly one schema: look each run of equal ids up once.
+      if (id === previous) continue;
+      previous = id;
       if (!this.cache.writer(id)) (missing ??= new Set()).add(id);
     }
     if (missing) await Promise.all([...missing].map((id) => this.#loadWriter(id)));

@@ -9,6 +9,7 @@ export type { MessageBus, PublishOptions, SinkSettings } from './bus/message-bus
 export type { MessageBusOptions } from './bus/message-bus-options.js';
 
 export { defineTopic, type TopicOptions } from './topics/define-topic.js';
+export type { AvroValue } from './topics/avro-value.js';
 export type {
   AvroSchema,
   MessageKey,
@@ -58,6 +59,14 @@ export type {
   SchemaRegistry,
 } from './serde/schema-registry.js';
 export { HEADER_SIZE, MAGIC_BYTE } from './serde/wire-format.js';
+export type {
+  MonitoredSchemaCache,
+  SchemaCacheBreach,
+  SchemaCacheStats,
+  SchemaCacheThresholds,
+} from './serde/monitored-schema-cache.js';
+export type { SubjectNameStrategy, SubjectRole } from './serde/subject-name-strategy.js';
+export { SchemaVersionManager, type SchemaCheck } from './serde/schema-version-manager.js';
 
 export { createKafkajsDriver, type KafkajsDriverOptions } from './driver/kafkajs/kafkajs-driver.js';
 export type * from './driver/kafka-driver.js';

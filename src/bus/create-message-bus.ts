@@ -16,6 +16,7 @@ import { sendInBatches } from '../operators/send-in-batches.js';
 import type { SchemaRegistry } from '../serde/schema-registry.js';
 import { SchemaRegistryClient } from '../serde/schema-registry-client.js';
 import { SerializerManager } from '../serde/serializer-manager.js';
+import type { MonitoredSchemaCache } from '../serde/monitored-schema-cache.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 import type { MessageBus, PublishOptions, SinkSettings } from './message-bus.js';
 import { validateBusOptions, type MessageBusOptions } from './message-bus-options.js';
@@ -49,6 +50,8 @@ class KafkaMessageBus implements MessageBus {
   #connection: Promise<DriverProducer> | undefined;
   #closed = false;
   #disconnected = false;
+  readonly #preload: readonly TopicDefinition<unknown, MessageKey>[];
+  #ready: Promise<void> | undefined;
 
   constructor(options: MessageBusOptions) {
     this.#logger = options.logger ?? silentLogger;
@@ -57,8 +60,12 @@ class KafkaMessageBus implements MessageBus {
       registry: registryOf(options),
       autoRegister: options.avro?.autoRegister,
       maxCachedSchemas: options.avro?.maxCachedSchemas,
+      subjectNameStrategy: options.avro?.subjectNameStrategy,
+      cacheThresholds: options.avro?.cacheThresholds,
+      statsIntervalMs: options.avro?.cacheStatsIntervalMs,
       logger: this.#logger,
     });
+    this.#preload = options.avro?.preload ?? [];
     this.#admin = new TopicAdmin(this.#driver, options.createTopics ?? true, this.#logger);
   }
 
@@ -150,6 +157,17 @@ class KafkaMessageBus implements MessageBus {
         void stopped.finally(() => this.#stopping.delete(stopped));
       },
     });
+  }
+
+  get schemaCache(): MonitoredSchemaCache {
+    return this.#serializers.cache;
+  }
+
+  ready(): Promise<void> {
+    this.#assertOpen();
+    this.#ready ??= this.#serializers.preload(this.#preload);
+    this.#ready.catch(() => (this.#ready = undefined));
+    return this.#ready;
   }
 
   async close(): Promise<void> {

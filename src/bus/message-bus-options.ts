@@ -3,6 +3,10 @@ import { KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { SchemaRegistry } from '../serde/schema-registry.js';
 import type { SchemaRegistryOptions } from '../serde/schema-registry-client.js';
+import { checkAvroOptions } from '../serde/check-avro-options.js';
+import type { SchemaCacheThresholds } from '../serde/monitored-schema-cache.js';
+import type { SubjectNameStrategy } from '../serde/subject-name-strategy.js';
+import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 
 /** Options of {@link createMessageBus}. */
 export interface MessageBusOptions {
@@ -18,6 +22,17 @@ export interface MessageBusOptions {
     readonly autoRegister?: boolean;
     /** Compiled writer schemas kept in memory. Default 1 000. */
     readonly maxCachedSchemas?: number;
+    /** How subjects are named: `'topic'` (default), `'record'`, `'topic-record'` or a function. */
+    readonly subjectNameStrategy?: SubjectNameStrategy;
+    /**
+     * Topics whose schemas are registered (or looked up) by `bus.ready()`, so that their first
+     * messages pay no registry round trip.
+     */
+    readonly preload?: readonly TopicDefinition<unknown, MessageKey>[];
+    /** Schema cache thresholds (for example a hit-ratio floor) reported by `stats$`. */
+    readonly cacheThresholds?: SchemaCacheThresholds;
+    /** How often the schema cache's `stats$` emits when nothing changes, in ms. Default 5 000. */
+    readonly cacheStatsIntervalMs?: number;
   };
   /** Create a topic (with its definition's partitions) the first time it is used. Default true. */
   readonly createTopics?: boolean;
@@ -60,6 +75,7 @@ export function validateBusOptions(options: MessageBusOptions): void {
   if (!options.schemaRegistry || typeof options.schemaRegistry !== 'object') {
     invalid('schemaRegistry', 'must give a url or a client');
   }
+  checkAvroOptions(options.avro);
   const retries = options.connection?.retries;
   if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
     invalid('connection.retries', `must be a non-negative integer, got ${retries}`);

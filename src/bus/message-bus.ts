@@ -9,6 +9,7 @@ import type { ProducerOptions } from '../producer/partitioner.js';
 import type { ProducerSink, SinkOptions } from '../producer/producer-sink.js';
 import type { SendInBatchesOptions } from '../operators/send-in-batches.js';
 import type { TopicProducer } from '../producer/topic-producer.js';
+import type { MonitoredSchemaCache } from '../serde/monitored-schema-cache.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 
 /** Options of `bus.sink`: batching, bounds, error routing and placement. */
@@ -36,7 +37,7 @@ export interface MessageBus {
    */
   send<V, K extends MessageKey>(
     topic: TopicDefinition<V, K>,
-    value: V,
+    value: NoInfer<V>,
     context?: MessageContext<K>,
   ): Promise<DeliveryResult>;
 
@@ -49,7 +50,7 @@ export interface MessageBus {
    */
   sendBatch<V, K extends MessageKey>(
     topic: TopicDefinition<V, K>,
-    values: readonly V[],
+    values: readonly NoInfer<V>[],
     context?: MessageContext<K>,
   ): Promise<DeliveryResult[]>;
 
@@ -121,6 +122,30 @@ export interface MessageBus {
     topic: TopicDefinition<V, K>,
     options: ConsumeOptions,
   ): Observable<KafkaMessage<V, K>>;
+
+  /**
+   * Registers (or, with auto-registration off, looks up) the schemas of the topics listed in
+   * `avro.preload` and compiles them, so that their first messages pay no registry round trip.
+   * Optional: a send that comes first waits for the same requests. Call it at start-up to fail
+   * fast on a missing or incompatible schema. Concurrent calls share one preload; a failed one
+   * is retried by the next call.
+   *
+   * @throws KafkaBusError `SchemaIncompatible`, `InvalidConfiguration` (schema not registered
+   *   in lookup-only mode), `BrokerUnavailable` / `NetworkTimeout` (registry unreachable).
+   * @example
+   * const bus = createMessageBus({ brokers, schemaRegistry, avro: { preload: [Orders] } });
+   * await bus.ready();
+   */
+  ready(): Promise<void>;
+
+  /**
+   * The schema cache (subject registrations and compiled writer schemas). Its `stats$` emits
+   * hits, misses, size, evictions, registry latency and threshold breaches.
+   *
+   * @example
+   * bus.schemaCache.stats$.subscribe((s) => metrics.gauge('schema_hit_ratio', s.hitRatio));
+   */
+  readonly schemaCache: MonitoredSchemaCache;
 
   /**
    * Stops every consumer (committing what was processed), then disconnects the producer and

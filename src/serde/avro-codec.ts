@@ -71,14 +71,14 @@ export class AvroDecoder {
    * @throws KafkaBusError `CorruptedMessage` with the coordinates when the body is truncated
    *   or does not match the writer's schema.
    */
-  decode(framed: Buffer, where: KafkaCoordinates = {}): unknown {
+  decode(framed: Buffer, where?: KafkaCoordinates): unknown {
     let result: { value: unknown; offset: number };
     try {
       result = this.#reader.decode(framed, HEADER_SIZE, this.#resolver);
     } catch (error) {
-      throw corrupted('does not match its writer schema', where, error);
+      throw corrupted('does not match its writer schema', where ?? {}, error);
     }
-    if (result.offset < 0) throw corrupted('is truncated', where);
+    if (result.offset < 0) throw corrupted('is truncated', where ?? {});
     return result.value;
   }
 }

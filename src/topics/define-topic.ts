@@ -1,6 +1,7 @@
 import avro from 'avsc';
 
 import { KafkaBusError } from '../errors/kafka-bus-error.js';
+import type { AvroValue } from './avro-value.js';
 import type { AvroSchema, MessageKey, TopicDefinition } from './topic-definition.js';
 
 /** Options of {@link defineTopic}. */
@@ -41,10 +42,22 @@ const DEFAULT_REPLICATION_FACTOR = 1;
  *   key: (order) => order.customerId,
  *   partitions: 6,
  * });
+ *
+ * // Or let the value type follow from the schema literal (see AvroValue for the mapping):
+ * const Payments = defineTopic({
+ *   name: 'payments',
+ *   value: { type: 'record', name: 'Payment', fields: [{ name: 'cents', type: 'long' }] },
+ * }); // TopicDefinition<{ cents: number }, string>
  */
+export function defineTopic<const S, K extends MessageKey = string>(
+  options: TopicOptions<AvroValue<S>, K> & { readonly value: S },
+): TopicDefinition<AvroValue<S>, K>;
 export function defineTopic<V, K extends MessageKey = string>(
   options: TopicOptions<V, K>,
-): TopicDefinition<V, K> {
+): TopicDefinition<V, K>;
+export function defineTopic(
+  options: TopicOptions<never, MessageKey>,
+): TopicDefinition<unknown, MessageKey> {
   checkName('name', options.name);
   const dlq = options.dlq ?? `${options.name}.dlq`;
   checkName('dlq', dlq);

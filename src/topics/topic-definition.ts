@@ -21,7 +21,12 @@ export interface TopicDefinition<V, K extends MessageKey = string> {
    * method so that a definition of any value type fits where an untyped one is expected.)
    */
   key?(value: V): K;
-  /** How received keys are handed over: UTF-8 text (default) or raw bytes. */
+  /**
+   * How received keys are handed over: UTF-8 text (default) or raw bytes. Avro-encoded keys
+   * (subject `<topic>-key`, which the subject name strategies already name) are not offered
+   * yet: keys are typed `string | Buffer` through the producer and the consumer, and Avro keys
+   * need a key serde called where those build and read records.
+   */
   readonly keyType: 'string' | 'buffer';
   /** Partitions the bus creates the topic with, when it creates it. */
   readonly partitions: number;

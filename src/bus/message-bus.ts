@@ -6,6 +6,7 @@ import type { DeliveryResult } from '../producer/delivery-result.js';
 import type { DeliveryOutcome } from '../producer/delivery-outcome.js';
 import type { MessageContext } from '../producer/message-context.js';
 import type { ProducerOptions } from '../producer/partitioner.js';
+import type { ProducerPoolState } from '../producer/producer-pool-options.js';
 import type { ProducerSink, SinkOptions } from '../producer/producer-sink.js';
 import type { SendInBatchesOptions } from '../operators/send-in-batches.js';
 import type { TopicProducer } from '../producer/topic-producer.js';
@@ -123,8 +124,22 @@ export interface MessageBus {
   ): Observable<KafkaMessage<V, K>>;
 
   /**
-   * Stops every consumer (committing what was processed), then disconnects the producer and
-   * the admin client. Sends after `close()` fail with `UnrecoverableFailure`.
+   * The driver producers behind every send, pooled per settings (acks, idempotence,
+   * compression): their numbers now and on every change. See `ProducerPool` for sizes,
+   * waiting at `maxSize` (`ProducerQueueFull`) and when a producer is replaced.
+   *
+   * @example
+   * bus.producerPool.state$.subscribe(({ size, inUse, failures }) => report(size, inUse));
+   */
+  readonly producerPool: {
+    readonly state$: Observable<ProducerPoolState>;
+    state(): ProducerPoolState;
+  };
+
+  /**
+   * Stops every consumer (committing what was processed), delivers what sinks accepted, then
+   * disconnects every pooled producer and the admin client. Sends after `close()` fail with
+   * `UnrecoverableFailure`.
    */
   close(): Promise<void>;
 }

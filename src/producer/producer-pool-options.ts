@@ -114,7 +114,7 @@ function check(field: keyof ProducerPoolOptions, value: number, min: number): vo
 }
 
 function invalid(field: string, problem: string): never {
-  throw new KafkaBusError(`createMessageBus: ${field} ${problem}`, {
+  throw new KafkaBusError(`Option ${field} ${problem}`, {
     type: 'InvalidConfiguration',
     field,
   });

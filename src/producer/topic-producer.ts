@@ -27,8 +27,8 @@ import { retrying, withTimeout } from './send-policy.js';
 
 /** What a {@link TopicProducer} is built on. */
 export interface TopicProducerDeps {
-  /** A connected driver producer, created on first use. */
-  readonly connection: () => Promise<DriverProducer>;
+  /** Runs a request on a connected driver producer with this producer's settings. */
+  readonly withProducer: <T>(work: (producer: DriverProducer) => Promise<T>) => Promise<T>;
   readonly serializers: SerializerManager;
   /** Partition count of a topic, which also makes sure it exists. */
   readonly partitionCount: (topic: TopicDefinition<unknown, MessageKey>) => Promise<number>;
@@ -284,9 +284,9 @@ export class TopicProducer<V, K extends MessageKey = string> {
   }
 
   async #deliver(records: OutgoingRecord[], context: MessageContext<K>) {
-    const attempt = async () => {
-      const producer = await this.#deps.connection();
-      const sending = producer.send([{ topic: this.#topic.name, records }], context.timeoutMs);
+    const requests = [{ topic: this.#topic.name, records }];
+    const attempt = () => {
+      const sending = this.#deps.withProducer((p) => p.send(requests, context.timeoutMs));
       return withTimeout(sending, context.timeoutMs, this.#topic.name);
     };
     return context.retry ? retrying(attempt, context.retry) : attempt();

@@ -14,7 +14,11 @@ import type {
 } from '../kafka-driver.js';
 import { translateKafkajsError } from './translate-kafkajs-error.js';
 
-/** A {@link DriverProducer} on a kafkajs producer. */
+/**
+ * A {@link DriverProducer} on a kafkajs producer. It has no `check()`: kafkajs gives a producer
+ * neither a ping nor its connection state, so a pool learns of a broken kafkajs producer from
+ * its failed connect or send; a driver on a client that exposes either can add the check.
+ */
 export class KafkajsProducer implements DriverProducer {
   readonly #producer: Producer;
   readonly #brokers: readonly string[];

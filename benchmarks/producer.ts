@@ -130,6 +130,11 @@ async function naiveRun(): Promise<number> {
   return NAIVE_MESSAGES / seconds;
 }
 
+if (process.env.BENCH_ONLY === 'sink') {
+  // For profiling the sink path alone: `BENCH_ONLY=sink node --cpu-prof --import tsx ...`.
+  process.stdout.write(`bus.sink ${Math.round(await sinkRun())} msg/s\n`);
+  process.exit(0);
+}
 const raw = await rawRun();
 const sink = await sinkRun();
 const naive = await naiveRun();

@@ -5,13 +5,14 @@
  * Run against your own broker: `npx tsx benchmarks/producer.ts` (KAFKA_PORT and
  * SCHEMA_REGISTRY_PORT select the services, as for the tests).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 
 import avro from 'avsc';
 import kafkajs from 'kafkajs';
 
 import { createMessageBus, defineTopic } from '../src/index.js';
+import { messageIdSource } from '../src/producer/message-ids.js';
 
 interface Reading {
   id: string;
@@ -71,9 +72,10 @@ async function sinkRun(): Promise<number> {
 }
 
 /**
- * The same batches sent by hand with kafkajs: the same Avro bodies behind a Confluent header
- * and the same message-id header, prepared before the clock starts (so the raw side pays for
- * sending only), keys hashed by kafkajs's Java-compatible partitioner,
+ * The same batches sent by hand with kafkajs: the same Avro bodies behind a Confluent header,
+ * the same keys and the same message-id header (ids made the way the bus makes them), all
+ * prepared before the clock starts (so the raw side pays for sending only), keys hashed by
+ * kafkajs's Java-compatible partitioner,
  * batches of the same size, four sendBatch calls in flight, idempotent with acks=-1.
  */
 async function rawRun(): Promise<number> {
@@ -82,10 +84,11 @@ async function rawRun(): Promise<number> {
   await bus.send(Readings, { id: 'warm', sensor: 'w', value: 0 });
   const type = avro.Type.forSchema(schema as avro.Schema);
   const header = Buffer.from([0, 0, 0, 0, 1]);
+  const nextId = messageIdSource();
   const encoded = readings(MESSAGES).map((r) => ({
     key: r.sensor,
     value: Buffer.concat([header, type.toBuffer(r)]),
-    headers: { 'message-id': Buffer.from(randomUUID()) },
+    headers: { 'message-id': Buffer.from(nextId()) },
   }));
   const kafka = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING });
   const producer = kafka.producer({

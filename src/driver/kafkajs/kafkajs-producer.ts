@@ -76,6 +76,8 @@ export class KafkajsProducer implements DriverProducer {
 }
 
 function toKafkajsMessage(record: ProduceRequest['records'][number]): Message {
+  // Without a timestamp a record already has the shape kafkajs reads, and is passed as it is.
+  if (record.timestamp === undefined) return record as Message;
   return {
     partition: record.partition,
     key: record.key,

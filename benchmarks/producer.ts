@@ -138,19 +138,37 @@ if (process.env.BENCH_ONLY === 'sink') {
   process.stdout.write(`bus.sink ${Math.round(await sinkRun())} msg/s\n`);
   process.exit(0);
 }
-const raw = await rawRun();
-const sink = await sinkRun();
+// The machine is shared, so load drifts during a run: raw and sink are measured in alternating
+// rounds (raw first in odd rounds, sink first in even ones) and compared round by round.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const raws: number[] = [];
+const sinks: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  if (round % 2 === 0) raws.push(await rawRun());
+  sinks.push(await sinkRun());
+  if (round % 2 === 1) raws.push(await rawRun());
+}
 const naive = await naiveRun();
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+const ratios = sinks.map((sink, at) => sink / (raws[at] as number));
+const raw = median(raws);
+const sink = median(sinks);
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const rows = [
-  ['raw kafkajs sendBatch (4 in flight)', raw],
-  ['bus.sink', sink],
-  ['naive await bus.send per message', naive],
-] as const;
+const rate = (r: number) => Math.round(r).toString().padStart(8);
 process.stdout.write(`${cpu}, ${os.cpus().length} cores, node ${process.version}\n`);
 process.stdout.write(`messages: ${MESSAGES} (naive: ${NAIVE_MESSAGES}), batch ${BATCH_SIZE}\n`);
-for (const [name, rate] of rows) {
-  process.stdout.write(`${name.padEnd(40)} ${Math.round(rate).toString().padStart(8)} msg/s\n`);
+for (let round = 0; round < ROUNDS; round++) {
+  const line = `round ${round + 1}: raw ${rate(raws[round]!)}  sink ${rate(sinks[round]!)} msg/s`;
+  process.stdout.write(`${line}  sink / raw ${ratios[round]!.toFixed(2)}\n`);
 }
-process.stdout.write(`sink / raw:   ${(sink / raw).toFixed(2)}\n`);
+process.stdout.write(
+  `${'raw kafkajs sendBatch (4 in flight)'.padEnd(40)} ${rate(raw)} msg/s (median)\n`,
+);
+process.stdout.write(`${'bus.sink'.padEnd(40)} ${rate(sink)} msg/s (median)\n`);
+process.stdout.write(`${'naive await bus.send per message'.padEnd(40)} ${rate(naive)} msg/s\n`);
+process.stdout.write(`sink / raw:   ${median(ratios).toFixed(2)} (median of rounds)\n`);
 process.stdout.write(`sink / naive: ${(sink / naive).toFixed(1)}\n`);

@@ -64,7 +64,8 @@ class KafkaMessageBus implements MessageBus {
     this.#admin = new TopicAdmin(this.#driver, options.createTopics ?? true, this.#logger);
     const poolLogger = this.#logger.child({ component: 'producer-pool' });
     this.#pool = new ProducerPool(this.#driver, options.producerPool, poolLogger);
-    this.#producerDefaults = options.producer ?? {};
+    // Spelled out so that every driver gets the safe defaults, not only the kafkajs one.
+    this.#producerDefaults = { idempotent: true, acks: -1, ...options.producer };
   }
 
   get producerPool(): ProducerPool {

@@ -77,7 +77,7 @@ describe('producer pool against the broker', () => {
       await bus.producer(Packed, packed).sendBatch(packedIds.map((id) => ({ id })));
 
       // Sequential sends of one settings reuse one producer; the other settings get their own.
-      expect(producers.map((p) => p.config)).toEqual([{}, packed]);
+      expect(producers.map((p) => p.config)).toEqual([{ idempotent: true, acks: -1 }, packed]);
       expect(bus.producerPool.state()).toMatchObject({
         size: 2,
         inUse: 0,

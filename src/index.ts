@@ -31,8 +31,15 @@ export {
 export type { TopicProducer } from './producer/topic-producer.js';
 export type { DeliveryOutcome } from './producer/delivery-outcome.js';
 export type { ProducerSink, SinkOptions } from './producer/producer-sink.js';
-export type { Partitioner, PartitionerInput, ProducerOptions } from './producer/partitioner.js';
+export type {
+  Partitioner,
+  PartitionerInput,
+  ProducerOptions,
+  ProducerSettings,
+} from './producer/partitioner.js';
 export type { ProducerStats } from './producer/producer-stats.js';
+export { ProducerPool, type ProducerLease } from './producer/producer-pool.js';
+export type { ProducerPoolOptions, ProducerPoolState } from './producer/producer-pool-options.js';
 export { partitionForKey, murmur2 } from './producer/murmur2.js';
 
 export {

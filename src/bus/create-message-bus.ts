@@ -3,12 +3,14 @@ import { map, type Observable, type OperatorFunction } from 'rxjs';
 import { consumeTopic } from '../consumer/consume-topic.js';
 import type { ConsumeOptions } from '../consumer/consume-options.js';
 import type { KafkaMessage } from '../consumer/kafka-message.js';
-import type { DriverProducer, KafkaDriver } from '../driver/kafka-driver.js';
+import type { DriverProducer, DriverProducerConfig, KafkaDriver } from '../driver/kafka-driver.js';
 import { createKafkajsDriver } from '../driver/kafkajs/kafkajs-driver.js';
 import { KafkaBusError } from '../errors/kafka-bus-error.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { MessageContext } from '../producer/message-context.js';
 import type { ProducerOptions } from '../producer/partitioner.js';
+import { ProducerPool } from '../producer/producer-pool.js';
+import { producerKey, validateProducerConfig } from '../producer/producer-pool-options.js';
 import type { DeliveryResult } from '../producer/delivery-result.js';
 import { createProducerSink, type ProducerSink } from '../producer/producer-sink.js';
 import { TopicProducer } from '../producer/topic-producer.js';
@@ -47,9 +49,9 @@ class KafkaMessageBus implements MessageBus {
   readonly #stopping = new Set<Promise<void>>();
   readonly #sinks = new Set<{ close(): Promise<void> }>();
   readonly #customProducers = new Set<TopicProducer<never, MessageKey>>();
-  #connection: Promise<DriverProducer> | undefined;
+  readonly #pool: ProducerPool;
+  readonly #producerDefaults: DriverProducerConfig;
   #closed = false;
-  #disconnected = false;
   readonly #preload: readonly TopicDefinition<unknown, MessageKey>[];
   #ready: Promise<void> | undefined;
 
@@ -67,6 +69,14 @@ class KafkaMessageBus implements MessageBus {
     });
     this.#preload = options.avro?.preload ?? [];
     this.#admin = new TopicAdmin(this.#driver, options.createTopics ?? true, this.#logger);
+    const poolLogger = this.#logger.child({ component: 'producer-pool' });
+    this.#pool = new ProducerPool(this.#driver, options.producerPool, poolLogger);
+    // Spelled out so that every driver gets the safe defaults, not only the kafkajs one.
+    this.#producerDefaults = { idempotent: true, acks: -1, ...options.producer };
+  }
+
+  get producerPool(): ProducerPool {
+    return this.#pool;
   }
 
   send<V, K extends MessageKey>(
@@ -129,15 +139,17 @@ class KafkaMessageBus implements MessageBus {
     options?: ProducerOptions<V>,
   ): TopicProducer<V, K> {
     this.#assertOpen();
+    const settings = this.#settingsOf(options);
     if (options?.partitioner) {
-      const custom = new TopicProducer<V, K>(topic, this.#producerDeps(), options);
+      const custom = new TopicProducer<V, K>(topic, this.#producerDeps(settings), options);
       this.#customProducers.add(custom as unknown as TopicProducer<never, MessageKey>);
       return custom;
     }
-    let producer = this.#producers.get(topic.name);
+    const cacheKey = `${topic.name}\u0000${producerKey(settings)}`;
+    let producer = this.#producers.get(cacheKey);
     if (!producer || producer.topic !== topic) {
-      producer = new TopicProducer<unknown, MessageKey>(topic, this.#producerDeps());
-      this.#producers.set(topic.name, producer);
+      producer = new TopicProducer<unknown, MessageKey>(topic, this.#producerDeps(settings));
+      this.#producers.set(cacheKey, producer);
     }
     return producer as unknown as TopicProducer<V, K>;
   }
@@ -178,32 +190,32 @@ class KafkaMessageBus implements MessageBus {
     const producers = [...this.#producers.values(), ...this.#customProducers];
     await Promise.all(producers.map((p) => p.flush()));
     for (const p of producers) p.close();
-    this.#disconnected = true;
-    const producer = await this.#connection?.catch(() => undefined);
-    await producer?.disconnect();
+    await this.#pool.close();
     await this.#admin.close();
     this.#logger.info({}, 'bus closed');
   }
 
-  #producerDeps() {
+  #settingsOf(options: ProducerOptions<never> | undefined): DriverProducerConfig {
+    if (!options) return this.#producerDefaults;
+    const { acks, idempotent, compression } = options;
+    if (acks === undefined && idempotent === undefined && compression === undefined) {
+      return this.#producerDefaults;
+    }
+    const settings = { ...this.#producerDefaults };
+    if (acks !== undefined) settings.acks = acks;
+    if (idempotent !== undefined) settings.idempotent = idempotent;
+    if (compression !== undefined) settings.compression = compression;
+    validateProducerConfig(settings, 'producer');
+    return settings;
+  }
+
+  #producerDeps(settings: DriverProducerConfig) {
     return {
-      connection: () => this.#producerConnection(),
+      withProducer: <T>(work: (p: DriverProducer) => Promise<T>) => this.#pool.use(settings, work),
       serializers: this.#serializers,
       partitionCount: (t: TopicDefinition<unknown, MessageKey>) => this.#admin.ensure(t),
       maxMessageBytes: (t: TopicDefinition<unknown, MessageKey>) => this.#admin.maxMessageBytes(t),
     };
-  }
-
-  #producerConnection(): Promise<DriverProducer> {
-    // Sinks still deliver what they accepted while the bus closes, so this checks the
-    // disconnect rather than the close.
-    if (this.#disconnected) this.#assertOpen();
-    if (!this.#connection) {
-      const producer = this.#driver.producer({ idempotent: true, acks: -1 });
-      this.#connection = producer.connect().then(() => producer);
-      this.#connection.catch(() => (this.#connection = undefined));
-    }
-    return this.#connection;
   }
 
   #assertOpen(): void {

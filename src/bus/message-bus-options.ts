@@ -1,6 +1,12 @@
 import type { KafkaDriver } from '../driver/kafka-driver.js';
 import { KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { Logger } from '../logging/logger.js';
+import type { ProducerSettings } from '../producer/partitioner.js';
+import {
+  producerPoolLimits,
+  validateProducerConfig,
+  type ProducerPoolOptions,
+} from '../producer/producer-pool-options.js';
 import type { SchemaRegistry } from '../serde/schema-registry.js';
 import type { SchemaRegistryOptions } from '../serde/schema-registry-client.js';
 import { checkAvroOptions } from '../serde/check-avro-options.js';
@@ -47,6 +53,16 @@ export interface MessageBusOptions {
     /** Upper bound of time spent retrying one operation, in ms. Default 30 000. */
     readonly maxRetryTimeMs?: number;
   };
+  /**
+   * Default settings of the bus's producers; `bus.producer(Topic, settings)` and the sink and
+   * publish options override them per producer. Default: idempotent, acks -1, no compression.
+   */
+  readonly producer?: ProducerSettings;
+  /**
+   * Sizes of the producer pool, per producer settings (see `ProducerPool`). Defaults: minSize
+   * 1, maxSize 4, idleTimeoutMs 60 000, healthCheckIntervalMs 30 000, acquireTimeoutMs 30 000.
+   */
+  readonly producerPool?: ProducerPoolOptions;
   /** Receives the bus's logs; silent by default. */
   readonly logger?: Logger;
   /** The Kafka client port; the kafkajs driver on `brokers` by default. */
@@ -80,6 +96,8 @@ export function validateBusOptions(options: MessageBusOptions): void {
   if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
     invalid('connection.retries', `must be a non-negative integer, got ${retries}`);
   }
+  producerPoolLimits(options.producerPool);
+  validateProducerConfig(options.producer ?? {}, 'producer');
 }
 
 function invalid(field: string, problem: string): never {

@@ -6,6 +6,7 @@ import type { DeliveryResult } from '../producer/delivery-result.js';
 import type { DeliveryOutcome } from '../producer/delivery-outcome.js';
 import type { MessageContext } from '../producer/message-context.js';
 import type { ProducerOptions } from '../producer/partitioner.js';
+import type { ProducerPoolState } from '../producer/producer-pool-options.js';
 import type { ProducerSink, SinkOptions } from '../producer/producer-sink.js';
 import type { SendInBatchesOptions } from '../operators/send-in-batches.js';
 import type { TopicProducer } from '../producer/topic-producer.js';
@@ -68,8 +69,15 @@ export interface MessageBus {
   ): Promise<DeliveryOutcome<V>[]>;
 
   /**
-   * The typed producer of a topic, for code that sends to it repeatedly. Without options the
-   * bus hands out one shared producer per topic; with a `partitioner` it creates a new one.
+   * The typed producer of a topic, for code that sends to it repeatedly. The bus hands out one
+   * shared producer per topic and settings (`acks`, `idempotent`, `compression`, over the bus
+   * option `producer`); with a `partitioner` it creates a new one. Its requests run on pooled
+   * driver producers with those settings (see `producerPool`).
+   *
+   * @throws KafkaBusError `InvalidConfiguration` naming `producer.acks` (or another setting)
+   *   when the settings do not go together, for example acks 1 on an idempotent producer.
+   * @example
+   * const fast = bus.producer(Metrics, { idempotent: false, acks: 1, compression: 'gzip' });
    */
   producer<V, K extends MessageKey>(
     topic: TopicDefinition<V, K>,
@@ -148,8 +156,22 @@ export interface MessageBus {
   readonly schemaCache: MonitoredSchemaCache;
 
   /**
-   * Stops every consumer (committing what was processed), then disconnects the producer and
-   * the admin client. Sends after `close()` fail with `UnrecoverableFailure`.
+   * The driver producers behind every send, pooled per settings (acks, idempotence,
+   * compression): their numbers now and on every change. See `ProducerPool` for sizes,
+   * waiting at `maxSize` (`ProducerQueueFull`) and when a producer is replaced.
+   *
+   * @example
+   * bus.producerPool.state$.subscribe(({ size, inUse, failures }) => report(size, inUse));
+   */
+  readonly producerPool: {
+    readonly state$: Observable<ProducerPoolState>;
+    state(): ProducerPoolState;
+  };
+
+  /**
+   * Stops every consumer (committing what was processed), delivers what sinks accepted, then
+   * disconnects every pooled producer and the admin client. Sends after `close()` fail with
+   * `UnrecoverableFailure`.
    */
   close(): Promise<void>;
 }

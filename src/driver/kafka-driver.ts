@@ -72,6 +72,11 @@ export interface DriverProducer {
    * metadata entry per record, in input order (requests first, then records within each).
    */
   send(requests: readonly ProduceRequest[], timeoutMs?: number): Promise<RecordMetadata[]>;
+  /**
+   * Optional health check of a connected, idle producer: rejects when it can no longer send.
+   * A producer pool calls it periodically and replaces a producer whose check rejects.
+   */
+  check?(): Promise<void>;
   disconnect(): Promise<void>;
 }
 

@@ -15,7 +15,10 @@ export interface RetryPolicy {
  * `correlation-id`; a `messageId` is generated when absent.
  */
 export interface MessageContext<K extends MessageKey = MessageKey> {
-  /** Unique id of the message. Default: a random UUID. */
+  /**
+   * Unique id of the message. Default: a random prefix drawn once per producer followed by a
+   * counter (see `messageIdSource`), unique without a random draw per message.
+   */
   readonly messageId?: string;
   /** Id shared by messages of one business operation. */
   readonly correlationId?: string;

@@ -21,8 +21,21 @@ export interface PartitionerInput<V> {
  */
 export type Partitioner<V> = (input: PartitionerInput<V>) => number | undefined;
 
+/**
+ * Settings of a driver producer; sends with equal settings share pooled producers. Defaults
+ * come from the bus option `producer`, and from there: idempotent, acks -1, no compression.
+ */
+export interface ProducerSettings {
+  /** Acknowledgements: -1 (all in-sync replicas), 0 or 1; an idempotent producer needs -1. */
+  readonly acks?: -1 | 0 | 1;
+  /** Idempotent delivery: retries never duplicate a message. */
+  readonly idempotent?: boolean;
+  /** Compression of record batches. */
+  readonly compression?: 'none' | 'gzip';
+}
+
 /** Settings of a typed producer. */
-export interface ProducerOptions<V> {
+export interface ProducerOptions<V> extends ProducerSettings {
   /** Custom placement of values on partitions. */
   readonly partitioner?: Partitioner<V>;
 }

@@ -46,6 +46,8 @@ export interface SinkOptions<V, K extends MessageKey = MessageKey> {
  * - Batches like `bufferTime` + `bufferCount`: sent when `maxBatchSize` values are buffered or
  *   `maxWaitMs` after the first one; a batch goes out as one request per broker, grouped per
  *   topic-partition (split only where a partition's share exceeds the topic's size limit).
+ * - A batch is handed to the producer on the next turn of the event loop, so that requests
+ *   already on their way go out before it is encoded.
  * - At most `maxInFlight` batches are in flight (encoding and waiting); their requests go to
  *   the broker in batch order, so per-partition order is kept (a failed batch leaves a gap).
  * - Bounded memory: a sink cannot make a hot source wait, so beyond `maxQueuedMessages` it
@@ -186,6 +188,9 @@ class BatchingSink<V> implements ProducerSink<V> {
 
   async #run(batch: SinkBatch<V>): Promise<void> {
     let outcomes: DeliveryOutcome<V>[];
+    // A batch usually starts when an earlier one was answered, just as the next request is on
+    // its way to the broker; encoding it synchronously now would hold that request back.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       outcomes = await this.#send(batch.values);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
+import { BehaviorSubject, defer, type Observable } from 'rxjs';
 
 /** Counters and latencies of one producer since it was created. */
 export interface ProducerStats {
@@ -21,6 +21,8 @@ export const LATENCY_WINDOW_SIZE = 1_024;
 export class ProducerStatsRecorder {
   readonly #latencies: number[] = [];
   readonly #stats$: BehaviorSubject<ProducerStats>;
+  /** Whether `#stats$` holds stale numbers; refreshed when read or watched. */
+  #stale = false;
   #next = 0;
   #sent = 0;
   #failed = 0;
@@ -33,11 +35,15 @@ export class ProducerStatsRecorder {
 
   /** Current stats, and every update after each request; completes when the producer closes. */
   get stats$(): Observable<ProducerStats> {
-    return this.#stats$.asObservable();
+    return defer(() => {
+      this.#refresh();
+      return this.#stats$.asObservable();
+    });
   }
 
   /** The current stats. */
   stats(): ProducerStats {
+    this.#refresh();
     return this.#stats$.value;
   }
 
@@ -49,19 +55,31 @@ export class ProducerStatsRecorder {
     this.#batches += 1;
     this.#latencies[this.#next] = latencyMs;
     this.#next = (this.#next + 1) % LATENCY_WINDOW_SIZE;
-    this.#stats$.next(this.#snapshot());
+    this.#publish();
   }
 
   /** Records messages that failed before any request (encoding, size, partition). */
   rejected(failed: number): void {
     if (failed === 0) return;
     this.#failed += failed;
-    this.#stats$.next(this.#snapshot());
+    this.#publish();
   }
 
   /** Completes `stats$`. */
   complete(): void {
     this.#stats$.complete();
+  }
+
+  /** Sorting the latency window costs, so it is done only when someone watches or asks. */
+  #publish(): void {
+    this.#stale = !this.#stats$.observed;
+    if (!this.#stale) this.#stats$.next(this.#snapshot());
+  }
+
+  #refresh(): void {
+    if (!this.#stale) return;
+    this.#stale = false;
+    this.#stats$.next(this.#snapshot());
   }
 
   #snapshot(): ProducerStats {

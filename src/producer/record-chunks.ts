@@ -11,23 +11,16 @@ export interface PlacedRecord {
 /** Bytes of a v2 record batch header (base offset to record count). */
 export const RECORD_BATCH_OVERHEAD_BYTES = 61;
 
-/** Upper bound of a record's own framing: length, attributes, deltas and counts as varints. */
-const RECORD_OVERHEAD_BYTES = 25;
+/**
+ * Upper bound of a record's own framing: length, attributes, deltas and counts as varints.
+ * With the header framing below it gives an upper estimate of the bytes a record takes in an
+ * uncompressed v2 record batch: a few bytes high, so a record the broker would just accept
+ * may be refused on the client.
+ */
+export const RECORD_OVERHEAD_BYTES = 25;
 
 /** Upper bound of one header's framing: two length varints. */
-const HEADER_OVERHEAD_BYTES = 10;
-
-/**
- * An upper estimate of the bytes a record takes in an uncompressed v2 record batch. It errs a
- * few bytes high, so a record the broker would just accept may be refused on the client.
- */
-export function recordSize(record: OutgoingRecord): number {
-  let size = RECORD_OVERHEAD_BYTES + (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  for (const [name, value] of Object.entries(record.headers ?? {})) {
-    size += HEADER_OVERHEAD_BYTES + Buffer.byteLength(name) + value.length;
-  }
-  return size;
-}
+export const HEADER_OVERHEAD_BYTES = 10;
 
 /**
  * Splits records into as few requests as possible such that each partition's share of a

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import type { Observable } from 'rxjs';
 
 import type { DriverProducer, OutgoingRecord, RecordMetadata } from '../driver/kafka-driver.js';
@@ -14,26 +12,38 @@ import {
   MESSAGE_ID_HEADER,
   type MessageContext,
 } from './message-context.js';
+import { messageIdSource } from './message-ids.js';
 import { partitionForKey } from './murmur2.js';
 import type { ProducerOptions } from './partitioner.js';
 import { ProducerStatsRecorder, type ProducerStats } from './producer-stats.js';
 import {
   chunkRecords,
+  HEADER_OVERHEAD_BYTES,
   RECORD_BATCH_OVERHEAD_BYTES,
-  recordSize,
+  RECORD_OVERHEAD_BYTES,
   type PlacedRecord,
 } from './record-chunks.js';
 import { retrying, withTimeout } from './send-policy.js';
 
 /** What a {@link TopicProducer} is built on. */
 export interface TopicProducerDeps {
-  /** A connected driver producer, created on first use. */
-  readonly connection: () => Promise<DriverProducer>;
+  /** Runs a request on a connected driver producer with this producer's settings. */
+  readonly withProducer: <T>(work: (producer: DriverProducer) => Promise<T>) => Promise<T>;
   readonly serializers: SerializerManager;
   /** Partition count of a topic, which also makes sure it exists. */
   readonly partitionCount: (topic: TopicDefinition<unknown, MessageKey>) => Promise<number>;
   /** The largest record batch the topic accepts, in bytes. */
   readonly maxMessageBytes: (topic: TopicDefinition<unknown, MessageKey>) => Promise<number>;
+}
+
+/** Headers shared by every record of one call, converted once. */
+interface SharedHeaders {
+  /** The context's own headers, before the message id. */
+  readonly before: Readonly<Record<string, Buffer>> | undefined;
+  /** The correlation id, after the message id. */
+  readonly correlation: Buffer | undefined;
+  /** Bytes the shared headers and the message id's name take in a record. */
+  readonly bytes: number;
 }
 
 /** Everything one batch needs that is resolved once and then cached. */
@@ -56,6 +66,7 @@ export class TopicProducer<V, K extends MessageKey = string> {
   readonly #options: ProducerOptions<V>;
   readonly #stats = new ProducerStatsRecorder();
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #nextId = messageIdSource();
   #nextKeyless = 0;
   #lastRequest: Promise<unknown> = Promise.resolve();
 
@@ -164,20 +175,26 @@ export class TopicProducer<V, K extends MessageKey = string> {
     const prepared = await this.#prepare();
     const keyless = this.#nextKeyless++ % prepared.partitions;
     const outcomes: DeliveryOutcome<V>[] = new Array<DeliveryOutcome<V>>(values.length);
-    const ids: string[] = [];
+    const ids: string[] = new Array<string>(values.length);
     const placed: PlacedRecord[] = [];
+    const shared = sharedHeaders(context);
 
-    values.forEach((value, index) => {
-      const id = values.length === 1 ? (context.messageId ?? randomUUID()) : randomUUID();
-      ids.push(id);
+    for (let index = 0; index < values.length; index++) {
+      const value = values[index] as V;
+      const given = values.length === 1 ? context.messageId : undefined;
+      const id = given ?? this.#nextId();
+      ids[index] = id;
       try {
-        const record = this.#record(value, context, id, prepared, keyless);
-        placed.push({ index, record, size: this.#checkSize(record, prepared) });
+        const idBuffer = given === undefined ? Buffer.from(id, 'latin1') : Buffer.from(given);
+        const headers = headersOf(shared, idBuffer);
+        const record = this.#record(value, context, headers, prepared, keyless);
+        const size = this.#checkSize(record, shared.bytes + idBuffer.length, prepared);
+        placed.push({ index, record, size });
       } catch (error) {
         if (strict) throw error;
         outcomes[index] = { ok: false, value, error: error as KafkaBusError };
       }
-    });
+    }
     this.#stats.rejected(values.length - placed.length);
 
     const budget = prepared.maxBatchBytes - RECORD_BATCH_OVERHEAD_BYTES;
@@ -200,7 +217,7 @@ export class TopicProducer<V, K extends MessageKey = string> {
   #record(
     value: V,
     context: MessageContext<K>,
-    messageId: string,
+    headers: Record<string, Buffer>,
     prepared: Prepared,
     keyless: number,
   ): OutgoingRecord {
@@ -220,11 +237,12 @@ export class TopicProducer<V, K extends MessageKey = string> {
         field: 'partition',
       });
     }
-    return { partition, key, value: encoded, headers: headersOf(context, messageId) };
+    return { partition, key, value: encoded, headers };
   }
 
-  #checkSize(record: OutgoingRecord, prepared: Prepared): number {
-    const size = recordSize(record);
+  #checkSize(record: OutgoingRecord, headerBytes: number, prepared: Prepared): number {
+    const body = (record.key?.length ?? 0) + (record.value?.length ?? 0);
+    const size = RECORD_OVERHEAD_BYTES + body + headerBytes;
     const total = size + RECORD_BATCH_OVERHEAD_BYTES;
     if (total > prepared.maxBatchBytes) {
       const topic = this.#topic.name;
@@ -284,24 +302,35 @@ export class TopicProducer<V, K extends MessageKey = string> {
   }
 
   async #deliver(records: OutgoingRecord[], context: MessageContext<K>) {
-    const attempt = async () => {
-      const producer = await this.#deps.connection();
-      const sending = producer.send([{ topic: this.#topic.name, records }], context.timeoutMs);
+    const requests = [{ topic: this.#topic.name, records }];
+    const attempt = () => {
+      const sending = this.#deps.withProducer((p) => p.send(requests, context.timeoutMs));
       return withTimeout(sending, context.timeoutMs, this.#topic.name);
     };
     return context.retry ? retrying(attempt, context.retry) : attempt();
   }
 }
 
-function headersOf(context: MessageContext, messageId: string): Record<string, Buffer> {
-  const headers: Record<string, Buffer> = {};
+function sharedHeaders(context: MessageContext): SharedHeaders {
+  let before: Record<string, Buffer> | undefined;
+  let bytes = HEADER_OVERHEAD_BYTES + MESSAGE_ID_HEADER.length;
   for (const [name, value] of Object.entries(context.headers ?? {})) {
-    headers[name] = toBuffer(value);
+    const buffer = toBuffer(value);
+    (before ??= {})[name] = buffer;
+    bytes += HEADER_OVERHEAD_BYTES + Buffer.byteLength(name) + buffer.length;
   }
-  headers[MESSAGE_ID_HEADER] = Buffer.from(messageId);
-  if (context.correlationId !== undefined) {
-    headers[CORRELATION_ID_HEADER] = Buffer.from(context.correlationId);
-  }
+  const { correlationId } = context;
+  const correlation = correlationId === undefined ? undefined : Buffer.from(correlationId);
+  if (correlation)
+    bytes += HEADER_OVERHEAD_BYTES + CORRELATION_ID_HEADER.length + correlation.length;
+  return { before, correlation, bytes };
+}
+
+/** A record's headers: the context's own, the message id, then the correlation id. */
+function headersOf(shared: SharedHeaders, messageId: Buffer): Record<string, Buffer> {
+  if (!shared.before && !shared.correlation) return { [MESSAGE_ID_HEADER]: messageId };
+  const headers: Record<string, Buffer> = { ...shared.before, [MESSAGE_ID_HEADER]: messageId };
+  if (shared.correlation) headers[CORRELATION_ID_HEADER] = shared.correlation;
   return headers;
 }
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { defineTopic, type MessageBus } from '../../src/index.js';
-import { readRaw, testBus, uniqueTopic } from '../support/integration.js';
+import { plainKafka, readRaw, testBus, uniqueTopic } from '../support/integration.js';
 
 interface Tick {
   id: string;
@@ -15,6 +15,28 @@ const SCRIPT = new URL('../../scripts/services.sh', import.meta.url).pathname;
 function kafka(action: 'stop' | 'start'): void {
   const args = action === 'stop' ? [SCRIPT, 'stop', 'kafka'] : [SCRIPT, 'start'];
   execFileSync('bash', args, { stdio: 'ignore', env: process.env });
+}
+
+/**
+ * Waits until every partition of the topic has a leader again: a restarted broker answers
+ * before it has recovered its logs, and how long that takes grows with the partitions it holds.
+ */
+async function leadersBack(topic: string): Promise<void> {
+  const admin = plainKafka().admin();
+  await admin.connect();
+  try {
+    for (let attempt = 0; attempt < 300; attempt += 1) {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => ({
+        topics: [],
+      }));
+      const partitions = topics[0]?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${topic} has no leader 30 s after the restart`);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 const buses: MessageBus[] = [];
@@ -48,6 +70,7 @@ describe('producer when the broker goes away', () => {
     } finally {
       kafka('start');
     }
+    await leadersBack(Ticks.name);
     feed('after');
     sink.complete();
     await sink.done;

@@ -16,6 +16,26 @@ describe('createMessageBus - options', () => {
       'connection.retries',
       { brokers: ['127.0.0.1:9092'], schemaRegistry: registry, connection: { retries: -1 } },
     ],
+    [
+      'producerPool.maxSize',
+      { brokers: ['127.0.0.1:9092'], schemaRegistry: registry, producerPool: { maxSize: 0 } },
+    ],
+    [
+      'producerPool.idleTimeoutMs',
+      {
+        brokers: ['127.0.0.1:9092'],
+        schemaRegistry: registry,
+        producerPool: { idleTimeoutMs: 1.5 },
+      },
+    ],
+    [
+      'producer.acks',
+      { brokers: ['127.0.0.1:9092'], schemaRegistry: registry, producer: { acks: 1 } },
+    ],
+    [
+      'producer.compression',
+      { brokers: ['127.0.0.1:9092'], schemaRegistry: registry, producer: { compression: 'lz4' } },
+    ],
   ])('refuses a bad %s at construction', (field, options) => {
     let caught: unknown;
     try {

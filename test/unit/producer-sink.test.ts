@@ -6,6 +6,11 @@ import type { DeliveryOutcome } from '../../src/producer/delivery-outcome.js';
 import { createProducerSink } from '../../src/producer/producer-sink.js';
 import { chunkRecords, type PlacedRecord } from '../../src/producer/record-chunks.js';
 
+/** Lets a batch that was cut reach its send, which starts on the next turn of the loop. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A send whose batches stay open until released, answering each value as delivered. */
 function heldSend() {
   const batches: { values: number[]; release: () => void }[] = [];
@@ -43,12 +48,14 @@ describe('producer sink', () => {
       ['ProducerQueueFull', 5],
       ['ProducerQueueFull', 6],
     ]);
+    await nextTurn();
     expect(batches.map((b) => b.values)).toEqual([[1, 2]]);
     expect(sink.queued).toBe(4);
 
     sink.complete();
     batches[0]!.release();
     await new Promise((r) => setTimeout(r, 0));
+    await nextTurn();
     batches[1]!.release();
     await sink.done;
     expect(delivered).toEqual([1, 2, 3, 4]);
@@ -75,6 +82,7 @@ describe('producer sink', () => {
     const sink = createProducerSink(send, { maxBatchSize: 100, maxWaitMs: 60_000 }, silentLogger);
     sink.next(7);
     const flushed = sink.flush();
+    await nextTurn();
     expect(batches.map((b) => b.values)).toEqual([[7]]);
     batches[0]!.release();
     await flushed;

@@ -14,7 +14,11 @@ import type {
 } from '../kafka-driver.js';
 import { translateKafkajsError } from './translate-kafkajs-error.js';
 
-/** A {@link DriverProducer} on a kafkajs producer. */
+/**
+ * A {@link DriverProducer} on a kafkajs producer. It has no `check()`: kafkajs gives a producer
+ * neither a ping nor its connection state, so a pool learns of a broken kafkajs producer from
+ * its failed connect or send; a driver on a client that exposes either can add the check.
+ */
 export class KafkajsProducer implements DriverProducer {
   readonly #producer: Producer;
   readonly #brokers: readonly string[];
@@ -72,49 +76,58 @@ export class KafkajsProducer implements DriverProducer {
 }
 
 function toKafkajsMessage(record: ProduceRequest['records'][number]): Message {
+  // Without a timestamp a record already has the shape kafkajs reads, and is passed as it is.
+  if (record.timestamp === undefined) return record as Message;
   return {
     partition: record.partition,
     key: record.key,
     value: record.value,
-    headers: record.headers ? { ...record.headers } : undefined,
+    // kafkajs only reads the headers, so they are passed without a copy.
+    headers: record.headers as Message['headers'],
     timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
   };
 }
 
 /**
  * kafkajs answers with one base offset per topic-partition; records of one partition are
- * appended in input order, so the n-th record of a partition sits at base + n.
+ * appended in input order, so the n-th record of a partition sits at base + n. Offsets are
+ * counted as numbers while they stay exact, and as bigints beyond 2^53.
  */
 function spreadOffsets(
   requests: readonly ProduceRequest[],
   stored: readonly StoredBatch[],
 ): RecordMetadata[] {
-  const base = new Map<string, { offset: bigint; timestamp?: string }>();
-  for (const entry of stored) {
-    const timestamp =
-      entry.logAppendTime && entry.logAppendTime !== '-1' ? entry.logAppendTime : undefined;
-    base.set(`${entry.topicName}:${entry.partition}`, {
-      offset: BigInt(entry.baseOffset ?? '0'),
-      timestamp,
-    });
-  }
-
-  const next = new Map<string, bigint>();
   const result: RecordMetadata[] = [];
   for (const request of requests) {
+    const next = new Map<number, { offset: number | bigint; timestamp?: string }>();
+    for (const entry of stored) {
+      if (entry.topicName !== request.topic) continue;
+      const timestamp =
+        entry.logAppendTime && entry.logAppendTime !== '-1' ? entry.logAppendTime : undefined;
+      const base = Number(entry.baseOffset ?? '0');
+      const offset = Number.isSafeInteger(base) ? base : BigInt(entry.baseOffset ?? '0');
+      next.set(entry.partition, { offset, timestamp });
+    }
     for (const record of request.records) {
-      const key = `${request.topic}:${record.partition}`;
-      const first = base.get(key);
-      const index = next.get(key) ?? 0n;
-      next.set(key, index + 1n);
+      const position = next.get(record.partition);
+      const { topic } = request;
+      const { partition } = record;
+      const created = record.timestamp === undefined ? undefined : String(record.timestamp);
+      if (!position) {
+        result.push({ topic, partition, offset: '-1', timestamp: created });
+        continue;
+      }
+      const { offset } = position;
       result.push({
-        topic: request.topic,
-        partition: record.partition,
-        offset: first ? String(first.offset + index) : '-1',
-        timestamp:
-          first?.timestamp ??
-          (record.timestamp === undefined ? undefined : String(record.timestamp)),
+        topic,
+        partition,
+        offset: String(offset),
+        timestamp: position.timestamp ?? created,
       });
+      position.offset =
+        typeof offset === 'number' && offset < Number.MAX_SAFE_INTEGER
+          ? offset + 1
+          : BigInt(offset) + 1n;
     }
   }
   return result;

@@ -5,9 +5,11 @@ import type { TestProject } from 'vitest/node';
 
 const run = promisify(execFile);
 const SCRIPT = new URL('../../scripts/services.sh', import.meta.url).pathname;
+const INTEROP_INSTALL = new URL('../interop/install.sh', import.meta.url).pathname;
 
 /**
- * Gives the integration tests a real broker and registry: the ones named by `KAFKA_BROKERS`
+ * Gives the integration tests a real broker and registry (and the interop tests their Python
+ * client): the ones named by `KAFKA_BROKERS`
  * and `SCHEMA_REGISTRY_URL` when set, otherwise local ones started here and stopped at the
  * end of the run. Never skips: when the services cannot be had, the run fails and says why.
  */
@@ -33,6 +35,10 @@ export default async function setup(project: TestProject) {
       startedHere = true;
     }
   }
+
+  // The interop tests need an independent Confluent client; installing it here keeps
+  // `npm test` self-sufficient. A failure is reported by those tests, naming what is missing.
+  await run('bash', [INTEROP_INSTALL], { maxBuffer: 16 * 1024 * 1024 }).catch(() => undefined);
 
   const brokers = process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`;
   const registry =

@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export { batchBy, type BatchByOptions } from './operators/batch-by.js';
+export { commitAfter, type CommitAfterOptions } from './operators/commit-after.js';
+export { commitEach, type Committable } from './operators/commit-each.js';

@@ -46,15 +46,18 @@ export class CommitScheduler {
     return done;
   }
 
-  /** Commits what is committable now; waits for a commit already in flight first. */
-  async flush(): Promise<void> {
+  /**
+   * Commits what is committable now; waits for a commit already in flight first. `owned`
+   * replaces the scheduler's ownership test for this one commit.
+   */
+  async flush(owned = this.#options.owned): Promise<void> {
     while (this.#running) await this.#running.catch(() => undefined);
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#acks = 0;
     const waiters = this.#waiters;
     this.#waiters = [];
-    this.#running = this.#commitNow(waiters);
+    this.#running = this.#commitNow(waiters, owned);
     try {
       await this.#running;
     } finally {
@@ -74,8 +77,11 @@ export class CommitScheduler {
     }
   }
 
-  async #commitNow(waiters: readonly Waiter[]): Promise<void> {
-    const { tracker, owned, commit, logger } = this.#options;
+  async #commitNow(
+    waiters: readonly Waiter[],
+    owned: (tp: TopicPartition) => boolean,
+  ): Promise<void> {
+    const { tracker, commit, logger } = this.#options;
     const offsets = tracker.committable(owned);
     try {
       if (offsets.length > 0) {

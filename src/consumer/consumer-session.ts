@@ -5,15 +5,21 @@ import type {
   KafkaDriver,
   TopicPartition,
 } from '../driver/kafka-driver.js';
-import { isKafkaBusError, type KafkaBusError } from '../errors/kafka-bus-error.js';
+import { isKafkaBusError, KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { Logger } from '../logging/logger.js';
-import { CORRELATION_ID_HEADER, MESSAGE_ID_HEADER } from '../producer/message-context.js';
 import type { SerializerManager } from '../serde/serializer-manager.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 import { CommitScheduler } from './commit-scheduler.js';
 import { CONSUME_DEFAULTS, type ConsumeOptions } from './consume-options.js';
+import {
+  partitionStats,
+  summarize,
+  type ConsumerState,
+  type ConsumerStats,
+} from './consumer-stats.js';
+import { decodeRecord } from './decode-record.js';
 import type { KafkaMessage } from './kafka-message.js';
-import { idOf, OffsetTracker } from './offset-tracker.js';
+import { fromId, idOf, OffsetTracker } from './offset-tracker.js';
 
 /** What a {@link ConsumerSession} is built on. */
 export interface ConsumerSessionDeps {
@@ -28,12 +34,25 @@ export interface ConsumerSessionDeps {
 export interface SessionOutput<V, K extends MessageKey> {
   next(message: KafkaMessage<V, K>): void;
   error(error: KafkaBusError): void;
+  /** Partitions taken away at a rebalance: their queued messages should be dropped. */
+  revoked?(partitions: readonly TopicPartition[]): void;
 }
 
 /**
  * One group member consuming one topic: it decodes fetched records, emits them, tracks which
  * are processed, commits up to the first gap, pauses partitions that have too much unprocessed
  * work and forgets partitions it no longer owns.
+ *
+ * Rebalances (kafkajs uses the eager protocol: every partition is given up, then assigned
+ * anew) go like this. From the moment the member learns of the rebalance it emits nothing and
+ * sends no commit except the rebalance commit. When it learns of it while handing over a
+ * batch (the usual case while data flows), the rejoin waits up to `rebalanceDrainMs` for the
+ * emitted messages to be processed, then the processed offsets are committed under the old
+ * generation, when this member still owns every partition. When it learns of it on an idle
+ * poll, kafkajs rejoins at once: the processed offsets are committed immediately (that
+ * request precedes the rejoin) and there is no drain. After the new assignment, partitions
+ * kept go on (acks that came during the rejoin are committed then); partitions lost are
+ * forgotten, so acks for them are never sent and the new owner receives those messages again.
  */
 export class ConsumerSession<V, K extends MessageKey> {
   readonly #topic: TopicDefinition<V, K>;
@@ -44,8 +63,12 @@ export class ConsumerSession<V, K extends MessageKey> {
   readonly #tracker = new OffsetTracker();
   readonly #commits: CommitScheduler;
   readonly #paused = new Set<string>();
+  readonly #highWatermarks = new Map<string, string>();
+  #drainWaiters: (() => void)[] = [];
   #owned: Set<string> | undefined;
   #consumer: DriverConsumer | undefined;
+  #state: ConsumerState = 'idle';
+  #rebalance: Promise<void> | undefined;
   #stopped = false;
 
   constructor(
@@ -62,7 +85,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     this.#commits = new CommitScheduler({
       tracker: this.#tracker,
       commit: (offsets) => this.#consumer?.commit(offsets) ?? Promise.resolve(),
-      owned: (tp) => this.#owns(tp),
+      owned: (tp) => this.#mayCommit(tp),
       intervalMs: options.commitIntervalMs ?? CONSUME_DEFAULTS.commitIntervalMs,
       maxPendingAcks: options.commitEveryAcks ?? CONSUME_DEFAULTS.commitEveryAcks,
       logger: this.#logger,
@@ -71,6 +94,7 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   /** Joins the group and starts fetching. */
   async start(): Promise<void> {
+    this.#state = 'starting';
     await this.#deps.ensureTopic(this.#topic);
     const consumer = this.#deps.driver.consumer({
       groupId: this.#options.groupId,
@@ -83,16 +107,22 @@ export class ConsumerSession<V, K extends MessageKey> {
     await consumer.run({
       onBatch: (batch) => this.#onBatch(batch),
       onAssigned: (partitions) => this.#onAssigned(partitions),
-      onRebalancing: () => void this.#commits.flush(),
+      onRebalancing: (rejoinWaits) => this.#onRebalancing(rejoinWaits),
       onCrash: (error) => this.#output.error(error),
     });
+    if (this.#state === 'starting') this.#state = 'running';
     this.#logger.info({ groupId: this.#options.groupId }, 'consumer running');
   }
 
-  /** Stops emitting, commits what was processed and leaves the group. */
-  async stop(): Promise<void> {
+  /**
+   * Stops emitting, waits up to `drainMs` for emitted messages to be processed, commits what
+   * was processed and leaves the group.
+   */
+  async stop(drainMs = 0): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#state = 'stopped';
+    await this.#drained(drainMs);
     await this.#commits.flush();
     this.#commits.dispose();
     try {
@@ -103,18 +133,75 @@ export class ConsumerSession<V, K extends MessageKey> {
     this.#logger.info({ groupId: this.#options.groupId }, 'consumer stopped');
   }
 
+  /** Whether this member owns a partition (true before the first assignment is known). */
+  isAssigned(tp: TopicPartition): boolean {
+    return this.#owns(tp);
+  }
+
+  /** Partitions assigned at the last join. */
+  assignedPartitions(): TopicPartition[] {
+    return [...(this.#owned ?? [])].map((id) => fromId(id));
+  }
+
+  /**
+   * Moves the fetch position of an assigned partition. Messages emitted before and not yet
+   * processed are forgotten (they will not be committed); fetching restarts at `offset`.
+   *
+   * @throws KafkaBusError `InvalidConfiguration` when the partition is not assigned here.
+   */
+  seek(position: { readonly partition: number; readonly offset: string | number }): void {
+    const tp = { topic: this.#topic.name, partition: position.partition };
+    const offset = String(position.offset);
+    if (!this.#consumer || this.#owned === undefined || !this.#owns(tp) || !/^\d+$/.test(offset)) {
+      throw new KafkaBusError(
+        `Cannot seek partition ${tp.partition} of ${tp.topic} to ${offset}: not assigned here`,
+        { type: 'InvalidConfiguration', field: 'partition', ...tp },
+      );
+    }
+    this.#tracker.partition(tp).reset(offset);
+    this.#consumer.seek({ ...tp, offset });
+    if (this.#paused.delete(idOf(tp))) this.#consumer.resume([tp]);
+    this.#notifyIfDrained();
+  }
+
+  /** A snapshot of the member's state. */
+  stats(): ConsumerStats {
+    const now = Date.now();
+    const partitions = this.#tracker.partitions().map((tp) =>
+      partitionStats(
+        {
+          ...tp,
+          tracker: this.#tracker.partition(tp),
+          highWatermark: this.#highWatermarks.get(idOf(tp)),
+          paused: this.#paused.has(idOf(tp)),
+        },
+        now,
+      ),
+    );
+    const head = {
+      topic: this.#topic.name,
+      groupId: this.#options.groupId,
+      state: this.#state,
+      assigned: this.assignedPartitions(),
+    };
+    return summarize(head, partitions);
+  }
+
   async #onBatch(batch: FetchedBatch): Promise<void> {
-    if (this.#stopped || !this.#owns(batch)) return;
+    if (!this.#emitting(batch)) return;
+    this.#highWatermarks.set(idOf(batch), batch.highWatermark);
     await this.#deps.serializers.prepareDecoding(batch.records.map((r) => r.value));
     const tracker = this.#tracker.partition(batch);
     const now = Date.now();
 
     for (const record of batch.records) {
-      if (this.#stopped) return;
+      if (!this.#emitting(batch)) return;
       if (!tracker.track(record.offset, record.value?.length ?? 0, now)) continue;
       let message: KafkaMessage<V, K>;
       try {
-        message = this.#toMessage(record);
+        message = decodeRecord(this.#topic, this.#deps.serializers, record, () =>
+          this.#ack(record),
+        );
       } catch (error) {
         await this.#reject(error);
         tracker.ack(record.offset);
@@ -125,25 +212,53 @@ export class ConsumerSession<V, K extends MessageKey> {
     this.#applyBackpressure(batch);
   }
 
-  #toMessage(record: FetchedRecord): KafkaMessage<V, K> {
-    const value = this.#deps.serializers.decode(this.#topic, record.value, record) as V;
-    const key =
-      record.key === null
-        ? null
-        : ((this.#topic.keyType === 'buffer' ? record.key : record.key.toString()) as K);
-    const messageId = record.headers[MESSAGE_ID_HEADER]?.toString();
-    const correlationId = record.headers[CORRELATION_ID_HEADER]?.toString();
-    return {
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      key,
-      value,
-      headers: record.headers,
-      timestamp: Number(record.timestamp),
-      context: { messageId, correlationId },
-      commit: () => this.#ack(record),
-    };
+  #onRebalancing(rejoinWaits: boolean): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    if (this.#rebalance) return this.#rebalance;
+    this.#state = 'rebalancing';
+    this.#logger.info({ groupId: this.#options.groupId, rejoinWaits }, 'rebalance started');
+    if (!rejoinWaits) {
+      // Started synchronously, so the commit request goes out before kafkajs's rejoin request;
+      // a later commit could carry the new generation for a partition that is not ours.
+      this.#rebalance = this.#commitForRebalance();
+      return this.#rebalance;
+    }
+    const drainMs = this.#options.rebalanceDrainMs ?? CONSUME_DEFAULTS.rebalanceDrainMs;
+    this.#rebalance = this.#drained(drainMs).then(() => this.#commitForRebalance());
+    return this.#rebalance;
+  }
+
+  async #commitForRebalance(): Promise<void> {
+    await this.#commits
+      .flush((tp) => this.#owns(tp))
+      .catch((error: unknown) => {
+        this.#logger.warn({ error }, 'commit before rejoining failed');
+      });
+  }
+
+  #drained(budgetMs: number): Promise<void> {
+    if (budgetMs <= 0 || this.#pendingTotal() === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, budgetMs);
+      function finish() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#drainWaiters.push(finish);
+    });
+  }
+
+  #notifyIfDrained(): void {
+    if (this.#drainWaiters.length === 0 || this.#pendingTotal() > 0) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  #pendingTotal(): number {
+    let total = 0;
+    for (const tp of this.#tracker.partitions()) total += this.#tracker.partition(tp).pendingCount;
+    return total;
   }
 
   async #reject(error: unknown): Promise<void> {
@@ -160,8 +275,9 @@ export class ConsumerSession<V, K extends MessageKey> {
     if (!this.#owns(record)) return Promise.resolve();
     const tracker = this.#tracker.find(record);
     if (!tracker) return Promise.resolve();
-    tracker.ack(record.offset);
+    if (!tracker.ack(record.offset)) return Promise.resolve();
     this.#resumeIfDrained(record);
+    this.#notifyIfDrained();
     return this.#commits.request();
   }
 
@@ -190,17 +306,38 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   #onAssigned(partitions: readonly TopicPartition[]): void {
     const owned = new Set(partitions.map(idOf));
+    const revoked: TopicPartition[] = [];
     for (const tp of this.#tracker.partitions()) {
       if (owned.has(idOf(tp))) continue;
       // Revoked: its pending messages belong to the new owner now; never commit them here.
       this.#tracker.drop(tp);
       this.#paused.delete(idOf(tp));
+      this.#highWatermarks.delete(idOf(tp));
+      revoked.push(tp);
     }
     this.#owned = owned;
+    this.#rebalance = undefined;
+    if (!this.#stopped) this.#state = 'running';
+    // kafkajs may forget pauses across a rejoin; pausing again is harmless.
+    const stillPaused = [...this.#paused].map((id) => fromId(id));
+    if (stillPaused.length > 0) this.#consumer?.pause(stillPaused);
+    if (revoked.length > 0) this.#output.revoked?.(revoked);
+    this.#notifyIfDrained();
     this.#logger.info({ partitions: partitions.map((p) => p.partition) }, 'partitions assigned');
+    // Acks that arrived during the rejoin, for partitions kept, can be committed now.
+    if (!this.#stopped) this.#commits.flush().catch(() => undefined);
   }
 
   #owns(tp: TopicPartition): boolean {
     return this.#owned === undefined || this.#owned.has(idOf(tp));
+  }
+
+  #emitting(tp: TopicPartition): boolean {
+    return !this.#stopped && this.#rebalance === undefined && this.#owns(tp);
+  }
+
+  #mayCommit(tp: TopicPartition): boolean {
+    if (this.#rebalance !== undefined) return false;
+    return this.#owns(tp);
   }
 }

@@ -111,8 +111,14 @@ export interface ConsumerHandlers {
   onBatch(batch: FetchedBatch): Promise<void>;
   /** The partitions this member owns after a (re)join. */
   onAssigned?(partitions: readonly TopicPartition[]): void;
-  /** A rebalance has started: commit what is done now, the assignment may change. */
-  onRebalancing?(): void;
+  /**
+   * A rebalance has started: commit what is done now, the assignment may change. With
+   * `rejoinWaits` true the driver learnt of it while handing over a batch and waits for the
+   * returned promise before rejoining, so work can drain and offsets can still be committed
+   * under the current assignment. With false it learnt of it between fetches and is rejoining
+   * now: only a commit started synchronously precedes the rejoin request.
+   */
+  onRebalancing?(rejoinWaits: boolean): void | Promise<void>;
   /** The consumer stopped and will not restart by itself. */
   onCrash?(error: KafkaBusError): void;
 }

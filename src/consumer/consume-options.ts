@@ -37,6 +37,11 @@ export interface ConsumeOptions {
    * messages to be processed before the last commit, in ms. Default 5 000.
    */
   readonly closeDrainMs?: number;
+  /**
+   * Longest time a fetch waits at the broker for new data, in ms; it also bounds how long a
+   * paused partition takes to resume. Default 500 (as Kafka's `fetch.max.wait.ms`).
+   */
+  readonly fetchMaxWaitMs?: number;
   /** How often `stats$` emits, in ms. Default 1 000. */
   readonly statsIntervalMs?: number;
 }
@@ -50,6 +55,7 @@ export const CONSUME_DEFAULTS = {
   rebalanceDrainMs: 3_000,
   closeDrainMs: 5_000,
   statsIntervalMs: 1_000,
+  fetchMaxWaitMs: 500,
 } as const;
 
 const MAX_REBALANCE_DRAIN_MS = 20_000;
@@ -69,7 +75,13 @@ export function validateConsumeOptions(options: ConsumeOptions): void {
       throw invalid(field, `must be a positive integer, got ${value}`);
     }
   }
-  for (const field of ['commitIntervalMs', 'closeDrainMs', 'statsIntervalMs'] as const) {
+  const durations = [
+    'commitIntervalMs',
+    'closeDrainMs',
+    'statsIntervalMs',
+    'fetchMaxWaitMs',
+  ] as const;
+  for (const field of durations) {
     const value = options[field];
     if (value !== undefined && !(value >= 0 && Number.isFinite(value))) {
       throw invalid(field, `must be a finite number of ms, zero or more, got ${value}`);

@@ -20,6 +20,7 @@ import {
 import { decodeRecord } from './decode-record.js';
 import type { KafkaMessage } from './kafka-message.js';
 import { fromId, idOf, OffsetTracker } from './offset-tracker.js';
+import type { PartitionTracker } from './partition-tracker.js';
 
 /** What a {@link ConsumerSession} is built on. */
 export interface ConsumerSessionDeps {
@@ -99,6 +100,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     const consumer = this.#deps.driver.consumer({
       groupId: this.#options.groupId,
       fromBeginning: this.#options.fromBeginning ?? false,
+      fetchMaxWaitMs: this.#options.fetchMaxWaitMs ?? CONSUME_DEFAULTS.fetchMaxWaitMs,
     });
     this.#consumer = consumer;
     await consumer.connect();
@@ -187,15 +189,20 @@ export class ConsumerSession<V, K extends MessageKey> {
     return summarize(head, partitions);
   }
 
-  async #onBatch(batch: FetchedBatch): Promise<void> {
-    if (!this.#emitting(batch)) return;
+  /** Emits what the high-water mark allows; resolves with the offset of the last one taken. */
+  async #onBatch(batch: FetchedBatch): Promise<string | undefined> {
+    if (!this.#emitting(batch)) return undefined;
     this.#highWatermarks.set(idOf(batch), batch.highWatermark);
     await this.#deps.serializers.prepareDecoding(batch.records.map((r) => r.value));
     const tracker = this.#tracker.partition(batch);
     const now = Date.now();
+    let taken: string | undefined;
 
     for (const record of batch.records) {
-      if (!this.#emitting(batch)) return;
+      // Records left here are fetched again after a resume, so at most a high-water mark of
+      // messages is ever pending downstream, however large the fetched batch.
+      if (!this.#emitting(batch) || this.#full(tracker)) break;
+      taken = record.offset;
       if (!tracker.track(record.offset, record.value?.length ?? 0, now)) continue;
       let message: KafkaMessage<V, K>;
       try {
@@ -205,11 +212,19 @@ export class ConsumerSession<V, K extends MessageKey> {
       } catch (error) {
         await this.#reject(error);
         tracker.ack(record.offset);
+        this.#commits.request().catch(() => undefined);
         continue;
       }
       this.#output.next(message);
     }
     this.#applyBackpressure(batch);
+    return taken;
+  }
+
+  #full(tracker: PartitionTracker): boolean {
+    const count = this.#options.highWaterMark ?? CONSUME_DEFAULTS.highWaterMark;
+    const bytes = this.#options.highWaterMarkBytes ?? CONSUME_DEFAULTS.highWaterMarkBytes;
+    return tracker.pendingCount >= count || tracker.pendingBytes >= bytes;
   }
 
   #onRebalancing(rejoinWaits: boolean): Promise<void> {
@@ -284,9 +299,7 @@ export class ConsumerSession<V, K extends MessageKey> {
   #applyBackpressure(tp: TopicPartition): void {
     const tracker = this.#tracker.find(tp);
     if (!tracker || this.#paused.has(idOf(tp))) return;
-    const count = this.#options.highWaterMark ?? CONSUME_DEFAULTS.highWaterMark;
-    const bytes = this.#options.highWaterMarkBytes ?? CONSUME_DEFAULTS.highWaterMarkBytes;
-    if (tracker.pendingCount >= count || tracker.pendingBytes >= bytes) {
+    if (this.#full(tracker)) {
       this.#paused.add(idOf(tp));
       this.#consumer?.pause([tp]);
       this.#logger.debug({ partition: tp.partition }, 'partition paused');

@@ -39,6 +39,9 @@ export interface FetchOptions {
 /** Defaults of {@link FetchOptions}. */
 export const FETCH_DEFAULTS = { maxMessages: 1_000, timeoutMs: 30_000 } as const;
 
+/** Short broker waits: finished partitions are paused, and a paused poll sleeps this long. */
+const FETCH_MAX_WAIT_MS = 100;
+
 /** What {@link fetchHistory} is built on. */
 export interface FetchHistoryDeps {
   readonly driver: KafkaDriver;
@@ -84,6 +87,7 @@ export async function fetchHistory<V, K extends MessageKey>(
   const consumer = deps.driver.consumer({
     groupId: `kafka-rx-bus-fetch-${randomBytes(8).toString('hex')}`,
     fromBeginning: true,
+    fetchMaxWaitMs: FETCH_MAX_WAIT_MS,
   });
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -101,7 +105,8 @@ export async function fetchHistory<V, K extends MessageKey>(
       };
       const onBatch = async (batch: FetchedBatch) => {
         const range = ranges.get(batch.partition);
-        if (!range || complete(range)) return;
+        const last = batch.records[batch.records.length - 1]?.offset;
+        if (!range || complete(range)) return last;
         await deps.serializers.prepareDecoding(batch.records.map((r) => r.value));
         for (const record of batch.records) {
           const offset = BigInt(record.offset);
@@ -116,6 +121,7 @@ export async function fetchHistory<V, K extends MessageKey>(
         }
         if (complete(range)) consumer.pause([batch]);
         finishIfDone();
+        return last;
       };
       const onAssigned = (partitions: readonly TopicPartition[]) => {
         const idle = partitions.filter((tp) => {

@@ -26,6 +26,7 @@ export class KafkajsConsumer implements DriverConsumer {
       sessionTimeout: config.sessionTimeoutMs,
       heartbeatInterval: config.heartbeatIntervalMs,
       maxBytesPerPartition: config.maxBytesPerPartition,
+      maxWaitTimeInMs: config.fetchMaxWaitMs,
       allowAutoTopicCreation: false,
     });
   }
@@ -67,15 +68,14 @@ export class KafkajsConsumer implements DriverConsumer {
         eachBatch: async ({ batch, resolveOffset, isStale, heartbeat }) => {
           if (isStale() || batch.messages.length === 0) return;
           const { topic, partition } = batch;
-          await handlers.onBatch({
+          const taken = await handlers.onBatch({
             topic,
             partition,
             highWatermark: batch.highWatermark,
             records: batch.messages.map((m) => toFetchedRecord(topic, partition, m)),
           });
           // Resolving moves kafkajs's fetch position only; commits are sent separately.
-          const last = batch.messages[batch.messages.length - 1];
-          if (last && !isStale()) resolveOffset(last.offset);
+          if (taken !== undefined && !isStale()) resolveOffset(taken);
           await heartbeatOrDrain(heartbeat, handlers);
         },
       }),

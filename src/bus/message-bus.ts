@@ -139,7 +139,8 @@ export interface MessageBus {
   /**
    * Stops every consumer (committing what was processed), then disconnects the producer and
    * the admin client. Running consumers first stop fetching and wait up to `closeDrainMs` for
-   * the messages they emitted to be processed, then commit, leave the group and complete. Sends after `close()` fail with `UnrecoverableFailure`.
+   * the messages they emitted to be processed, then commit, leave the group and complete.
+   * Sends after `close()` fail with `UnrecoverableFailure`.
    */
   close(): Promise<void>;
 }

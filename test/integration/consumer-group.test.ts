@@ -17,7 +17,7 @@ const PARTITIONS = 4;
 const PER_PARTITION = 50;
 
 describe('a consumer group against a real broker', () => {
-  it('splits partitions between members and loses nothing when a third joins and leaves', async () => {
+  it('splits partitions; a third member joining and leaving loses nothing', async () => {
     const Ticks = tickTopic('group', PARTITIONS);
     const groupId = uniqueTopic('g');
     const producer = pool.bus();

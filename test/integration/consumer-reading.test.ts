@@ -125,7 +125,7 @@ describe('reading a topic against a real broker', () => {
     }
   });
 
-  it('retries a failing handler, routes it to onFailed, and keeps other partitions going', async () => {
+  it('retries a failing handler, then onFailed; other partitions go on', async () => {
     const Ticks = tickTopic('failing', 2);
     const groupId = uniqueTopic('g');
     const bus = pool.bus();

@@ -301,7 +301,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     if (!tracker || this.#paused.has(idOf(tp))) return;
     if (this.#full(tracker)) {
       this.#paused.add(idOf(tp));
-      this.#consumer?.pause([tp]);
+      this.#consumer?.pause([{ topic: tp.topic, partition: tp.partition }]);
       this.#logger.debug({ partition: tp.partition }, 'partition paused');
     }
   }

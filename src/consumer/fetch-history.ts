@@ -119,7 +119,7 @@ export async function fetchHistory<V, K extends MessageKey>(
             options.onCorrupted?.(error);
           }
         }
-        if (complete(range)) consumer.pause([batch]);
+        if (complete(range)) consumer.pause([{ topic: batch.topic, partition: batch.partition }]);
         finishIfDone();
         return last;
       };

@@ -18,6 +18,7 @@ import {
   type ConsumerStats,
 } from './consumer-stats.js';
 import { decodeRecord } from './decode-record.js';
+import { DrainWaiter } from './drain-waiter.js';
 import type { KafkaMessage } from './kafka-message.js';
 import { fromId, idOf, OffsetTracker } from './offset-tracker.js';
 import type { PartitionTracker } from './partition-tracker.js';
@@ -65,7 +66,7 @@ export class ConsumerSession<V, K extends MessageKey> {
   readonly #commits: CommitScheduler;
   readonly #paused = new Set<string>();
   readonly #highWatermarks = new Map<string, string>();
-  #drainWaiters: (() => void)[] = [];
+  readonly #drain = new DrainWaiter(() => this.#pendingTotal());
   #owned: Set<string> | undefined;
   #consumer: DriverConsumer | undefined;
   #state: ConsumerState = 'idle';
@@ -124,7 +125,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#state = 'stopped';
-    await this.#drained(drainMs);
+    await this.#drain.drained(drainMs);
     await this.#commits.flush();
     this.#commits.dispose();
     try {
@@ -163,7 +164,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     this.#tracker.partition(tp).reset(offset);
     this.#consumer.seek({ ...tp, offset });
     if (this.#paused.delete(idOf(tp))) this.#consumer.resume([tp]);
-    this.#notifyIfDrained();
+    this.#drain.check();
   }
 
   /** A snapshot of the member's state. */
@@ -239,7 +240,7 @@ export class ConsumerSession<V, K extends MessageKey> {
       return this.#rebalance;
     }
     const drainMs = this.#options.rebalanceDrainMs ?? CONSUME_DEFAULTS.rebalanceDrainMs;
-    this.#rebalance = this.#drained(drainMs).then(() => this.#commitForRebalance());
+    this.#rebalance = this.#drain.drained(drainMs).then(() => this.#commitForRebalance());
     return this.#rebalance;
   }
 
@@ -249,25 +250,6 @@ export class ConsumerSession<V, K extends MessageKey> {
       .catch((error: unknown) => {
         this.#logger.warn({ error }, 'commit before rejoining failed');
       });
-  }
-
-  #drained(budgetMs: number): Promise<void> {
-    if (budgetMs <= 0 || this.#pendingTotal() === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(finish, budgetMs);
-      function finish() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#drainWaiters.push(finish);
-    });
-  }
-
-  #notifyIfDrained(): void {
-    if (this.#drainWaiters.length === 0 || this.#pendingTotal() > 0) return;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const waiter of waiters) waiter();
   }
 
   #pendingTotal(): number {
@@ -292,7 +274,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     if (!tracker) return Promise.resolve();
     if (!tracker.ack(record.offset)) return Promise.resolve();
     this.#resumeIfDrained(record);
-    this.#notifyIfDrained();
+    this.#drain.check();
     return this.#commits.request();
   }
 
@@ -335,7 +317,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     const stillPaused = [...this.#paused].map((id) => fromId(id));
     if (stillPaused.length > 0) this.#consumer?.pause(stillPaused);
     if (revoked.length > 0) this.#output.revoked?.(revoked);
-    this.#notifyIfDrained();
+    this.#drain.check();
     this.#logger.info({ partitions: partitions.map((p) => p.partition) }, 'partitions assigned');
     // Acks that arrived during the rejoin, for partitions kept, can be committed now.
     if (!this.#stopped) this.#commits.flush().catch(() => undefined);

@@ -130,16 +130,21 @@ async function busRead(
 async function throughput(bus: MessageBus): Promise<void> {
   const topic = readingTopic('bench-consume');
   await fill(bus, topic, MESSAGES);
+  console.log('filled');
   console.log(`throughput: ${MESSAGES} messages, ${PARTITIONS} partitions, best of ${RUNS}`);
-  const best = async (run: () => Promise<number>) => {
+  const best = async (name: string, run: () => Promise<number>) => {
     let top = 0;
-    for (let i = 0; i < RUNS; i += 1) top = Math.max(top, await run());
+    for (let i = 0; i < RUNS; i += 1) {
+      const rate = await run();
+      console.log(`  run ${name}: ${Math.round(rate)} msg/s`);
+      top = Math.max(top, rate);
+    }
     return Math.round(top);
   };
-  const rawBatch = await best(() => rawKafkajs(topic.name, 'eachBatch'));
-  const busBatch = await best(() => busRead(bus, topic, 'batches'));
-  const rawMessage = await best(() => rawKafkajs(topic.name, 'eachMessage'));
-  const busMessage = await best(() => busRead(bus, topic, 'messages'));
+  const rawBatch = await best('kafkajs eachBatch', () => rawKafkajs(topic.name, 'eachBatch'));
+  const busBatch = await best('consumeBatches', () => busRead(bus, topic, 'batches'));
+  const rawMessage = await best('kafkajs eachMessage', () => rawKafkajs(topic.name, 'eachMessage'));
+  const busMessage = await best('consume', () => busRead(bus, topic, 'messages'));
   console.log(`  kafkajs eachBatch      ${rawBatch} msg/s`);
   console.log(`  bus.consumeBatches     ${busBatch} msg/s  (${(busBatch / rawBatch).toFixed(2)}x)`);
   console.log(`  kafkajs eachMessage    ${rawMessage} msg/s`);

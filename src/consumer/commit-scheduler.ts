@@ -32,6 +32,7 @@ export class CommitScheduler {
   #acks = 0;
   #waiters: Waiter[] = [];
   #running: Promise<void> | undefined;
+  #queued: Promise<void> | undefined;
 
   constructor(options: CommitSchedulerOptions) {
     this.#options = options;
@@ -47,22 +48,18 @@ export class CommitScheduler {
   }
 
   /**
-   * Commits what is committable now; waits for a commit already in flight first. `owned`
-   * replaces the scheduler's ownership test for this one commit.
+   * Commits what is committable now; waits for a commit already in flight first. Calls made
+   * while one is waiting share it, so a burst of acks costs one commit, not one per call.
+   * `owned` replaces the scheduler's ownership test for this one commit.
    */
-  async flush(owned = this.#options.owned): Promise<void> {
-    while (this.#running) await this.#running.catch(() => undefined);
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#acks = 0;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    this.#running = this.#commitNow(waiters, owned);
-    try {
-      await this.#running;
-    } finally {
-      this.#running = undefined;
-    }
+  flush(owned?: (tp: TopicPartition) => boolean): Promise<void> {
+    if (owned === undefined && this.#queued) return this.#queued;
+    const queued: Promise<void> = this.#idle().then(() => {
+      if (this.#queued === queued) this.#queued = undefined;
+      return this.#run(owned ?? this.#options.owned);
+    });
+    if (owned === undefined) this.#queued = queued;
+    return queued;
   }
 
   /** Cancels the timer; pending waiters are resolved by a last {@link flush} or rejected. */
@@ -74,6 +71,24 @@ export class CommitScheduler {
     for (const waiter of waiters) {
       if (error === undefined) waiter.resolve();
       else waiter.reject(error);
+    }
+  }
+
+  async #idle(): Promise<void> {
+    while (this.#running) await this.#running.catch(() => undefined);
+  }
+
+  async #run(owned: (tp: TopicPartition) => boolean): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#acks = 0;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    this.#running = this.#commitNow(waiters, owned);
+    try {
+      await this.#running;
+    } finally {
+      this.#running = undefined;
     }
   }
 

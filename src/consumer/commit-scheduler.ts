@@ -38,10 +38,13 @@ export class CommitScheduler {
     this.#options = options;
   }
 
-  /** Schedules a commit; resolves once a commit covering every earlier ack has completed. */
-  request(): Promise<void> {
+  /**
+   * Schedules a commit for `acks` new acknowledgements; resolves once a commit covering every
+   * earlier ack has completed.
+   */
+  request(acks = 1): Promise<void> {
     const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    this.#acks += 1;
+    this.#acks += acks;
     if (this.#acks >= this.#options.maxPendingAcks) void this.flush();
     else this.#timer ??= setTimeout(() => void this.flush(), this.#options.intervalMs);
     return done;

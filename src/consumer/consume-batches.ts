@@ -45,16 +45,10 @@ export function consumeBatches<V, K extends MessageKey>(
       batching,
       map((batch) => batch.filter((m) => session.isAssigned(m))),
       filter((batch) => batch.length > 0),
-      map(toBatch),
+      map((messages): KafkaBatch<V, K> => ({
+        messages,
+        commit: () => session.commitAll(messages),
+      })),
     ),
   );
-}
-
-function toBatch<V, K extends MessageKey>(messages: KafkaMessage<V, K>[]): KafkaBatch<V, K> {
-  return {
-    messages,
-    commit: async () => {
-      await Promise.all(messages.map((m) => m.commit()));
-    },
-  };
 }

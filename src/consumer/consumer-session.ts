@@ -1,9 +1,9 @@
 import type {
   DriverConsumer,
   FetchedBatch,
-  FetchedRecord,
   KafkaDriver,
   TopicPartition,
+  TopicPartitionOffset,
 } from '../driver/kafka-driver.js';
 import { isKafkaBusError, KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { Logger } from '../logging/logger.js';
@@ -134,6 +134,16 @@ export class ConsumerSession<V, K extends MessageKey> {
       this.#logger.warn({ error }, 'consumer disconnect failed');
     }
     this.#logger.info({ groupId: this.#options.groupId }, 'consumer stopped');
+  }
+
+  /**
+   * Marks several emitted messages processed at once, as `commit()` on each would, with one
+   * commit request for all of them.
+   */
+  commitAll(messages: readonly TopicPartitionOffset[]): Promise<void> {
+    let acked = 0;
+    for (const message of messages) if (this.#ackOne(message)) acked += 1;
+    return acked > 0 ? this.#commits.request(acked) : Promise.resolve();
   }
 
   /** Whether this member owns a partition (true before the first assignment is known). */
@@ -268,14 +278,17 @@ export class ConsumerSession<V, K extends MessageKey> {
     }
   }
 
-  #ack(record: FetchedRecord): Promise<void> {
-    if (!this.#owns(record)) return Promise.resolve();
+  #ack(record: TopicPartitionOffset): Promise<void> {
+    return this.#ackOne(record) ? this.#commits.request() : Promise.resolve();
+  }
+
+  #ackOne(record: TopicPartitionOffset): boolean {
+    if (!this.#owns(record)) return false;
     const tracker = this.#tracker.find(record);
-    if (!tracker) return Promise.resolve();
-    if (!tracker.ack(record.offset)) return Promise.resolve();
+    if (!tracker || !tracker.ack(record.offset)) return false;
     this.#resumeIfDrained(record);
     this.#drain.check();
-    return this.#commits.request();
+    return true;
   }
 
   #applyBackpressure(tp: TopicPartition): void {

@@ -67,7 +67,7 @@ export class ConsumerSession<V, K extends MessageKey> {
   readonly #paused = new Set<string>();
   readonly #highWatermarks = new Map<string, string>();
   readonly #drain = new DrainWaiter(() => this.#pendingTotal());
-  #owned: Set<string> | undefined;
+  #owned: Set<number> | undefined;
   #consumer: DriverConsumer | undefined;
   #state: ConsumerState = 'idle';
   #rebalance: Promise<void> | undefined;
@@ -153,7 +153,7 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   /** Partitions assigned at the last join. */
   assignedPartitions(): TopicPartition[] {
-    return [...(this.#owned ?? [])].map((id) => fromId(id));
+    return [...(this.#owned ?? [])].map((partition) => ({ topic: this.#topic.name, partition }));
   }
 
   /**
@@ -323,7 +323,9 @@ export class ConsumerSession<V, K extends MessageKey> {
       this.#highWatermarks.delete(idOf(tp));
       revoked.push(tp);
     }
-    this.#owned = owned;
+    this.#owned = new Set(
+      partitions.filter((p) => p.topic === this.#topic.name).map((p) => p.partition),
+    );
     this.#rebalance = undefined;
     if (!this.#stopped) this.#state = 'running';
     // kafkajs may forget pauses across a rejoin; pausing again is harmless.
@@ -337,7 +339,10 @@ export class ConsumerSession<V, K extends MessageKey> {
   }
 
   #owns(tp: TopicPartition): boolean {
-    return this.#owned === undefined || this.#owned.has(idOf(tp));
+    // One topic per session: the partition number identifies it (this runs per message).
+    return (
+      this.#owned === undefined || (tp.topic === this.#topic.name && this.#owned.has(tp.partition))
+    );
   }
 
   #emitting(tp: TopicPartition): boolean {

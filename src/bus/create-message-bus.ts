@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import { interval, map, type Observable, startWith } from 'rxjs';
 
 import { consumeBatches, type ConsumeBatchesOptions } from '../consumer/consume-batches.js';
 import { consumeTopic, type ConsumeTopicDeps } from '../consumer/consume-topic.js';
@@ -7,6 +7,7 @@ import {
   validateConsumeOptions,
   type ConsumeOptions,
 } from '../consumer/consume-options.js';
+import type { ConsumerStats } from '../consumer/consumer-stats.js';
 import { fetchHistory, type FetchOptions } from '../consumer/fetch-history.js';
 import type { KafkaBatch, KafkaMessage } from '../consumer/kafka-message.js';
 import {
@@ -52,7 +53,7 @@ class KafkaMessageBus implements MessageBus {
   readonly #admin: TopicAdmin;
   readonly #producers = new Map<string, TopicProducer<unknown, MessageKey>>();
   readonly #stopping = new Set<Promise<void>>();
-  readonly #running = new Set<() => Promise<void>>();
+  readonly #running = new Map<() => Promise<void>, () => ConsumerStats>();
   readonly #consumers = new Map<string, TopicConsumer<unknown, MessageKey>>();
   #connection: Promise<DriverProducer> | undefined;
   #closed = false;
@@ -156,6 +157,13 @@ class KafkaMessageBus implements MessageBus {
     });
   }
 
+  consumerStats$(intervalMs = CONSUME_DEFAULTS.statsIntervalMs): Observable<ConsumerStats[]> {
+    return interval(intervalMs).pipe(
+      startWith(0),
+      map(() => [...this.#running.values()].map((stats) => stats())),
+    );
+  }
+
   #consumerDeps(options: ConsumeOptions): ConsumeTopicDeps {
     const drainMs = options.closeDrainMs ?? CONSUME_DEFAULTS.closeDrainMs;
     return {
@@ -167,9 +175,9 @@ class KafkaMessageBus implements MessageBus {
         this.#stopping.add(stopped);
         void stopped.finally(() => this.#stopping.delete(stopped));
       },
-      onRunning: (stop) => {
+      onRunning: (stop, stats) => {
         const entry = () => stop(drainMs);
-        this.#running.add(entry);
+        this.#running.set(entry, stats);
         return () => this.#running.delete(entry);
       },
     };
@@ -178,7 +186,7 @@ class KafkaMessageBus implements MessageBus {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([...this.#running].map((stop) => stop()));
+    await Promise.all([...this.#running.keys()].map((stop) => stop()));
     await Promise.all(this.#stopping);
     const producer = await this.#connection?.catch(() => undefined);
     await producer?.disconnect();

@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 
 import type { ConsumeOptions } from '../consumer/consume-options.js';
 import type { ConsumeBatchesOptions } from '../consumer/consume-batches.js';
+import type { ConsumerStats } from '../consumer/consumer-stats.js';
 import type { FetchOptions } from '../consumer/fetch-history.js';
 import type { KafkaBatch, KafkaMessage } from '../consumer/kafka-message.js';
 import type { ManagedSubscription, SubscribeOptions } from '../consumer/subscribe-topic.js';
@@ -135,6 +136,16 @@ export interface MessageBus {
     topic: TopicDefinition<V, K>,
     options?: FetchOptions,
   ): Promise<KafkaMessage<V, K>[]>;
+
+  /**
+   * The state of every group member this bus runs (from `consume`, `consumeBatches`,
+   * `subscribe` and `consumer` handles), emitted at once and then every `intervalMs`
+   * (default 1 000): received, pending, committed, lag and paused partitions per member.
+   *
+   * @example
+   * bus.consumerStats$().subscribe((members) => report(members.map((m) => m.lag)));
+   */
+  consumerStats$(intervalMs?: number): Observable<ConsumerStats[]>;
 
   /**
    * Stops every consumer (committing what was processed), then disconnects the producer and

@@ -4,14 +4,21 @@ import type { TopicPartition } from '../driver/kafka-driver.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 import type { ConsumeOptions } from './consume-options.js';
 import { ConsumerSession, type ConsumerSessionDeps } from './consumer-session.js';
+import type { ConsumerStats } from './consumer-stats.js';
 import type { KafkaMessage } from './kafka-message.js';
 
 /** Hooks the bus uses to follow the sessions it started. */
 export interface ConsumeTopicDeps extends ConsumerSessionDeps {
   /** Called with the promise of a session's shutdown, so `close()` can wait for it. */
   readonly onStopping: (stopped: Promise<void>) => void;
-  /** Called when a session starts; the returned function is called when it ends. */
-  readonly onRunning?: (stop: (drainMs: number) => Promise<void>) => () => void;
+  /**
+   * Called when a session starts, with a way to stop it and to read its state; the returned
+   * function is called when it ends.
+   */
+  readonly onRunning?: (
+    stop: (drainMs: number) => Promise<void>,
+    stats: () => ConsumerStats,
+  ) => () => void;
 }
 
 /** What a stream built on a session sees. */
@@ -57,10 +64,13 @@ export function sessionStream<V, K extends MessageKey, T>(
     });
     onSession?.(session);
     const subscription = build({ messages, revoked, session }).subscribe(subscriber);
-    const forget = deps.onRunning?.(async (drainMs) => {
-      await session.stop(drainMs);
-      subscriber.complete();
-    });
+    const forget = deps.onRunning?.(
+      async (drainMs) => {
+        await session.stop(drainMs);
+        subscriber.complete();
+      },
+      () => session.stats(),
+    );
     session.start().catch((error: unknown) => messages.error(error));
 
     return () => {

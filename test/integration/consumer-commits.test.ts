@@ -75,9 +75,8 @@ describe('consumer commits against a real broker', () => {
     const groupId = uniqueTopic('g');
     await sendTicks(pool.bus(), Ticks, 0, 200);
 
-    const consumer = pool
-      .bus()
-      .consumer(Ticks, { groupId, fromBeginning: true, highWaterMark: 20 });
+    const bus = pool.bus();
+    const consumer = bus.consumer(Ticks, { groupId, fromBeginning: true, highWaterMark: 20 });
     const seen: KafkaMessage<Tick>[] = [];
     const subscription = consumer.messages$.subscribe((m) => seen.push(m));
     try {
@@ -87,6 +86,10 @@ describe('consumer commits against a real broker', () => {
       expect(seen).toHaveLength(20);
       expect(consumer.stats()).toMatchObject({ pending: 20, received: 20 });
       expect(consumer.stats().paused).toEqual([{ topic: Ticks.name, partition: 0 }]);
+      const [member] = await firstValueFrom(bus.consumerStats$());
+      expect(member).toMatchObject({ groupId, pending: 20, state: 'running' });
+      expect(member?.paused).toEqual([{ topic: Ticks.name, partition: 0 }]);
+      expect(member?.oldestPendingAgeMs).toBeGreaterThanOrEqual(1_000);
 
       // Processing more than half resumes fetching; everything arrives, in order, once.
       let next = 0;

@@ -20,6 +20,11 @@ export type {
 
 export type { ConsumeOptions } from './consumer/consume-options.js';
 export type { KafkaBatch, KafkaMessage, ReceivedContext } from './consumer/kafka-message.js';
+export type { ConsumeBatchesOptions } from './consumer/consume-batches.js';
+export type { ConsumerState, ConsumerStats, PartitionStats } from './consumer/consumer-stats.js';
+export type { FetchFrom, FetchOptions } from './consumer/fetch-history.js';
+export type { ManagedSubscription, SubscribeOptions } from './consumer/subscribe-topic.js';
+export type { TopicConsumer } from './consumer/topic-consumer.js';
 
 export type { DeliveryResult } from './producer/delivery-result.js';
 export {

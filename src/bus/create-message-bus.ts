@@ -1,8 +1,21 @@
-import { map, type Observable, type OperatorFunction } from 'rxjs';
+import { interval, map, type Observable, type OperatorFunction, startWith } from 'rxjs';
 
-import { consumeTopic } from '../consumer/consume-topic.js';
-import type { ConsumeOptions } from '../consumer/consume-options.js';
-import type { KafkaMessage } from '../consumer/kafka-message.js';
+import { consumeBatches, type ConsumeBatchesOptions } from '../consumer/consume-batches.js';
+import { consumeTopic, type ConsumeTopicDeps } from '../consumer/consume-topic.js';
+import {
+  CONSUME_DEFAULTS,
+  validateConsumeOptions,
+  type ConsumeOptions,
+} from '../consumer/consume-options.js';
+import type { ConsumerStats } from '../consumer/consumer-stats.js';
+import { fetchHistory, type FetchOptions } from '../consumer/fetch-history.js';
+import type { KafkaBatch, KafkaMessage } from '../consumer/kafka-message.js';
+import {
+  subscribeTopic,
+  type ManagedSubscription,
+  type SubscribeOptions,
+} from '../consumer/subscribe-topic.js';
+import { createTopicConsumer, type TopicConsumer } from '../consumer/topic-consumer.js';
 import type { DriverProducer, DriverProducerConfig, KafkaDriver } from '../driver/kafka-driver.js';
 import { createKafkajsDriver } from '../driver/kafkajs/kafkajs-driver.js';
 import { KafkaBusError } from '../errors/kafka-bus-error.js';
@@ -51,6 +64,8 @@ class KafkaMessageBus implements MessageBus {
   readonly #customProducers = new Set<TopicProducer<never, MessageKey>>();
   readonly #pool: ProducerPool;
   readonly #producerDefaults: DriverProducerConfig;
+  readonly #running = new Map<() => Promise<void>, () => ConsumerStats>();
+  readonly #consumers = new Map<string, TopicConsumer<unknown, MessageKey>>();
   #closed = false;
   readonly #preload: readonly TopicDefinition<unknown, MessageKey>[];
   #ready: Promise<void> | undefined;
@@ -159,7 +174,68 @@ class KafkaMessageBus implements MessageBus {
     options: ConsumeOptions,
   ): Observable<KafkaMessage<V, K>> {
     this.#assertOpen();
-    return consumeTopic(topic, options, {
+    validateConsumeOptions(options);
+    return consumeTopic(topic, options, this.#consumerDeps(options));
+  }
+
+  consumer<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options: ConsumeOptions,
+  ): TopicConsumer<V, K> {
+    this.#assertOpen();
+    validateConsumeOptions(options);
+    const key = `${options.groupId}\u0000${topic.name}`;
+    let consumer = this.#consumers.get(key);
+    if (!consumer || consumer.topic !== topic) {
+      consumer = createTopicConsumer(topic, options, this.#consumerDeps(options));
+      this.#consumers.set(key, consumer as TopicConsumer<unknown, MessageKey>);
+    }
+    return consumer as TopicConsumer<V, K>;
+  }
+
+  consumeBatches<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options: ConsumeBatchesOptions,
+  ): Observable<KafkaBatch<V, K>> {
+    this.#assertOpen();
+    validateConsumeOptions(options);
+    return consumeBatches(topic, options, this.#consumerDeps(options));
+  }
+
+  subscribe<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    handler: (message: KafkaMessage<V, K>) => unknown,
+    options: SubscribeOptions<V, K>,
+  ): ManagedSubscription {
+    this.#assertOpen();
+    validateConsumeOptions(options);
+    return subscribeTopic(topic, handler, options, this.#consumerDeps(options));
+  }
+
+  fetch<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options: FetchOptions = {},
+  ): Promise<KafkaMessage<V, K>[]> {
+    this.#assertOpen();
+    return fetchHistory(topic, options, {
+      driver: this.#driver,
+      admin: () => this.#admin.connection(),
+      serializers: this.#serializers,
+      ensureTopic: (t) => this.#admin.ensure(t),
+      logger: this.#logger,
+    });
+  }
+
+  consumerStats$(intervalMs = CONSUME_DEFAULTS.statsIntervalMs): Observable<ConsumerStats[]> {
+    return interval(intervalMs).pipe(
+      startWith(0),
+      map(() => [...this.#running.values()].map((stats) => stats())),
+    );
+  }
+
+  #consumerDeps(options: ConsumeOptions): ConsumeTopicDeps {
+    const drainMs = options.closeDrainMs ?? CONSUME_DEFAULTS.closeDrainMs;
+    return {
       driver: this.#driver,
       serializers: this.#serializers,
       ensureTopic: (t) => this.#admin.ensure(t),
@@ -168,7 +244,12 @@ class KafkaMessageBus implements MessageBus {
         this.#stopping.add(stopped);
         void stopped.finally(() => this.#stopping.delete(stopped));
       },
-    });
+      onRunning: (stop, stats) => {
+        const entry = () => stop(drainMs);
+        this.#running.set(entry, stats);
+        return () => this.#running.delete(entry);
+      },
+    };
   }
 
   get schemaCache(): MonitoredSchemaCache {
@@ -185,6 +266,7 @@ class KafkaMessageBus implements MessageBus {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.all([...this.#running.keys()].map((stop) => stop()));
     await Promise.all(this.#stopping);
     await Promise.all([...this.#sinks].map((sink) => sink.close()));
     const producers = [...this.#producers.values(), ...this.#customProducers];

@@ -1,7 +1,12 @@
 import type { Observable, OperatorFunction } from 'rxjs';
 
 import type { ConsumeOptions } from '../consumer/consume-options.js';
-import type { KafkaMessage } from '../consumer/kafka-message.js';
+import type { ConsumeBatchesOptions } from '../consumer/consume-batches.js';
+import type { ConsumerStats } from '../consumer/consumer-stats.js';
+import type { FetchOptions } from '../consumer/fetch-history.js';
+import type { KafkaBatch, KafkaMessage } from '../consumer/kafka-message.js';
+import type { ManagedSubscription, SubscribeOptions } from '../consumer/subscribe-topic.js';
+import type { TopicConsumer } from '../consumer/topic-consumer.js';
 import type { DeliveryResult } from '../producer/delivery-result.js';
 import type { DeliveryOutcome } from '../producer/delivery-outcome.js';
 import type { MessageContext } from '../producer/message-context.js';
@@ -169,9 +174,92 @@ export interface MessageBus {
   };
 
   /**
-   * Stops every consumer (committing what was processed), delivers what sinks accepted, then
-   * disconnects every pooled producer and the admin client. Sends after `close()` fail with
-   * `UnrecoverableFailure`.
+   * One group member of a topic with its controls: `messages$` (shared by its subscribers;
+   * the member joins on the first subscription and leaves after the last), `stats()` and
+   * `stats$` (received, committed, lag and paused partitions, age of the oldest pending
+   * message), `assignedPartitions()` and `seek()`. Handles are pooled by group and topic:
+   * asking again returns the same handle, with the options it was first created with.
+   *
+   * @example
+   * const billing = bus.consumer(Orders, { groupId: 'billing' });
+   * billing.messages$.pipe(commitAfter((m) => bill(m.value))).subscribe();
+   * billing.stats$.subscribe((s) => metrics.gauge('lag', s.lag));
+   * billing.seek({ partition: 0, offset: '42' });
+   */
+  consumer<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options: ConsumeOptions,
+  ): TopicConsumer<V, K>;
+
+  /**
+   * A cold Observable of batches: up to `maxBatchSize` messages, emitted when full or
+   * `maxWaitMs` after the batch's first message. Messages of a partition keep their order
+   * within and across batches. `batch.commit()` commits every message of the batch (up to
+   * the first unprocessed offset of each partition). Messages of a partition revoked while
+   * they waited are left out. Unsubscribing commits what was committed and leaves the group.
+   *
+   * @throws KafkaBusError `InvalidConfiguration` for bad options (checked at once).
+   * @example
+   * bus.consumeBatches(Orders, { groupId: 'billing', maxBatchSize: 100, maxWaitMs: 5_000 })
+   *   .pipe(concatMap(async (batch) => { await store(batch.messages); await batch.commit(); }))
+   *   .subscribe();
+   */
+  consumeBatches<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options: ConsumeBatchesOptions,
+  ): Observable<KafkaBatch<V, K>>;
+
+  /**
+   * Runs `handler` for every message and commits each once its handler resolved. Messages
+   * of a partition (or of a key, with `orderBy: 'key'`) are handled one after another; up to
+   * `concurrency` partitions are handled at once. A failing handler is retried with backoff,
+   * then the message goes to `onFailed` (see {@link SubscribeOptions}); other partitions are
+   * not affected. `stop()` drains and leaves the group; `done` rejects if the consumer stops
+   * on a `KafkaBusError`.
+   *
+   * @example
+   * const subscription = bus.subscribe(Orders, (m) => bill(m.value), {
+   *   groupId: 'billing',
+   *   concurrency: 8,
+   *   onFailed: (error, m) => parkForLater(m, error),
+   * });
+   * await subscription.stop();
+   */
+  subscribe<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    handler: (message: KafkaMessage<V, K>) => unknown,
+    options: SubscribeOptions<V, K>,
+  ): ManagedSubscription;
+
+  /**
+   * Reads stored messages without touching any group's committed offsets: from `from` up to
+   * the end offsets when called, resolving with the first `maxMessages` in partition-offset
+   * order. `commit()` on the returned messages does nothing.
+   *
+   * @throws KafkaBusError `NetworkTimeout` after `timeoutMs`, `InvalidConfiguration`.
+   * @example
+   * const recent = await bus.fetch(Orders, { from: 'beginning', maxMessages: 1_000 });
+   */
+  fetch<V, K extends MessageKey>(
+    topic: TopicDefinition<V, K>,
+    options?: FetchOptions,
+  ): Promise<KafkaMessage<V, K>[]>;
+
+  /**
+   * The state of every group member this bus runs (from `consume`, `consumeBatches`,
+   * `subscribe` and `consumer` handles), emitted at once and then every `intervalMs`
+   * (default 1 000): received, pending, committed, lag and paused partitions per member.
+   *
+   * @example
+   * bus.consumerStats$().subscribe((members) => report(members.map((m) => m.lag)));
+   */
+  consumerStats$(intervalMs?: number): Observable<ConsumerStats[]>;
+
+  /**
+   * Stops every consumer: running members stop fetching and wait up to `closeDrainMs` for the
+   * messages they emitted to be processed, then commit, leave the group and complete. Then it
+   * delivers what sinks accepted and disconnects every pooled producer and the admin client.
+   * Sends after `close()` fail with `UnrecoverableFailure`.
    */
   close(): Promise<void>;
 }

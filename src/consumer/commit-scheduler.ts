@@ -32,34 +32,37 @@ export class CommitScheduler {
   #acks = 0;
   #waiters: Waiter[] = [];
   #running: Promise<void> | undefined;
+  #queued: Promise<void> | undefined;
 
   constructor(options: CommitSchedulerOptions) {
     this.#options = options;
   }
 
-  /** Schedules a commit; resolves once a commit covering every earlier ack has completed. */
-  request(): Promise<void> {
+  /**
+   * Schedules a commit for `acks` new acknowledgements; resolves once a commit covering every
+   * earlier ack has completed.
+   */
+  request(acks = 1): Promise<void> {
     const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    this.#acks += 1;
+    this.#acks += acks;
     if (this.#acks >= this.#options.maxPendingAcks) void this.flush();
     else this.#timer ??= setTimeout(() => void this.flush(), this.#options.intervalMs);
     return done;
   }
 
-  /** Commits what is committable now; waits for a commit already in flight first. */
-  async flush(): Promise<void> {
-    while (this.#running) await this.#running.catch(() => undefined);
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#acks = 0;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    this.#running = this.#commitNow(waiters);
-    try {
-      await this.#running;
-    } finally {
-      this.#running = undefined;
-    }
+  /**
+   * Commits what is committable now; waits for a commit already in flight first. Calls made
+   * while one is waiting share it, so a burst of acks costs one commit, not one per call.
+   * `owned` replaces the scheduler's ownership test for this one commit.
+   */
+  flush(owned?: (tp: TopicPartition) => boolean): Promise<void> {
+    if (owned === undefined && this.#queued) return this.#queued;
+    const queued: Promise<void> = this.#idle().then(() => {
+      if (this.#queued === queued) this.#queued = undefined;
+      return this.#run(owned ?? this.#options.owned);
+    });
+    if (owned === undefined) this.#queued = queued;
+    return queued;
   }
 
   /** Cancels the timer; pending waiters are resolved by a last {@link flush} or rejected. */
@@ -74,8 +77,29 @@ export class CommitScheduler {
     }
   }
 
-  async #commitNow(waiters: readonly Waiter[]): Promise<void> {
-    const { tracker, owned, commit, logger } = this.#options;
+  async #idle(): Promise<void> {
+    while (this.#running) await this.#running.catch(() => undefined);
+  }
+
+  async #run(owned: (tp: TopicPartition) => boolean): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#acks = 0;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    this.#running = this.#commitNow(waiters, owned);
+    try {
+      await this.#running;
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  async #commitNow(
+    waiters: readonly Waiter[],
+    owned: (tp: TopicPartition) => boolean,
+  ): Promise<void> {
+    const { tracker, commit, logger } = this.#options;
     const offsets = tracker.committable(owned);
     try {
       if (offsets.length > 0) {

@@ -1,19 +1,27 @@
 import type {
   DriverConsumer,
   FetchedBatch,
-  FetchedRecord,
   KafkaDriver,
   TopicPartition,
+  TopicPartitionOffset,
 } from '../driver/kafka-driver.js';
-import { isKafkaBusError, type KafkaBusError } from '../errors/kafka-bus-error.js';
+import { isKafkaBusError, KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { Logger } from '../logging/logger.js';
-import { CORRELATION_ID_HEADER, MESSAGE_ID_HEADER } from '../producer/message-context.js';
 import type { SerializerManager } from '../serde/serializer-manager.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 import { CommitScheduler } from './commit-scheduler.js';
 import { CONSUME_DEFAULTS, type ConsumeOptions } from './consume-options.js';
+import {
+  partitionStats,
+  summarize,
+  type ConsumerState,
+  type ConsumerStats,
+} from './consumer-stats.js';
+import { decodeRecord } from './decode-record.js';
+import { DrainWaiter } from './drain-waiter.js';
 import type { KafkaMessage } from './kafka-message.js';
-import { idOf, OffsetTracker } from './offset-tracker.js';
+import { fromId, idOf, OffsetTracker } from './offset-tracker.js';
+import type { PartitionTracker } from './partition-tracker.js';
 
 /** What a {@link ConsumerSession} is built on. */
 export interface ConsumerSessionDeps {
@@ -28,12 +36,25 @@ export interface ConsumerSessionDeps {
 export interface SessionOutput<V, K extends MessageKey> {
   next(message: KafkaMessage<V, K>): void;
   error(error: KafkaBusError): void;
+  /** Partitions taken away at a rebalance: their queued messages should be dropped. */
+  revoked?(partitions: readonly TopicPartition[]): void;
 }
 
 /**
  * One group member consuming one topic: it decodes fetched records, emits them, tracks which
  * are processed, commits up to the first gap, pauses partitions that have too much unprocessed
  * work and forgets partitions it no longer owns.
+ *
+ * Rebalances (kafkajs uses the eager protocol: every partition is given up, then assigned
+ * anew) go like this. From the moment the member learns of the rebalance it emits nothing and
+ * sends no commit except the rebalance commit. When it learns of it while handing over a
+ * batch (the usual case while data flows), the rejoin waits up to `rebalanceDrainMs` for the
+ * emitted messages to be processed, then the processed offsets are committed under the old
+ * generation, when this member still owns every partition. When it learns of it on an idle
+ * poll, kafkajs rejoins at once: the processed offsets are committed immediately (that
+ * request precedes the rejoin) and there is no drain. After the new assignment, partitions
+ * kept go on (acks that came during the rejoin are committed then); partitions lost are
+ * forgotten, so acks for them are never sent and the new owner receives those messages again.
  */
 export class ConsumerSession<V, K extends MessageKey> {
   readonly #topic: TopicDefinition<V, K>;
@@ -44,8 +65,12 @@ export class ConsumerSession<V, K extends MessageKey> {
   readonly #tracker = new OffsetTracker();
   readonly #commits: CommitScheduler;
   readonly #paused = new Set<string>();
-  #owned: Set<string> | undefined;
+  readonly #highWatermarks = new Map<string, string>();
+  readonly #drain = new DrainWaiter(() => this.#pendingTotal());
+  #owned: Set<number> | undefined;
   #consumer: DriverConsumer | undefined;
+  #state: ConsumerState = 'idle';
+  #rebalance: Promise<void> | undefined;
   #stopped = false;
 
   constructor(
@@ -62,7 +87,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     this.#commits = new CommitScheduler({
       tracker: this.#tracker,
       commit: (offsets) => this.#consumer?.commit(offsets) ?? Promise.resolve(),
-      owned: (tp) => this.#owns(tp),
+      owned: (tp) => this.#mayCommit(tp),
       intervalMs: options.commitIntervalMs ?? CONSUME_DEFAULTS.commitIntervalMs,
       maxPendingAcks: options.commitEveryAcks ?? CONSUME_DEFAULTS.commitEveryAcks,
       logger: this.#logger,
@@ -71,10 +96,12 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   /** Joins the group and starts fetching. */
   async start(): Promise<void> {
+    this.#state = 'starting';
     await this.#deps.ensureTopic(this.#topic);
     const consumer = this.#deps.driver.consumer({
       groupId: this.#options.groupId,
       fromBeginning: this.#options.fromBeginning ?? false,
+      fetchMaxWaitMs: this.#options.fetchMaxWaitMs ?? CONSUME_DEFAULTS.fetchMaxWaitMs,
     });
     this.#consumer = consumer;
     await consumer.connect();
@@ -83,16 +110,22 @@ export class ConsumerSession<V, K extends MessageKey> {
     await consumer.run({
       onBatch: (batch) => this.#onBatch(batch),
       onAssigned: (partitions) => this.#onAssigned(partitions),
-      onRebalancing: () => void this.#commits.flush(),
+      onRebalancing: (rejoinWaits) => this.#onRebalancing(rejoinWaits),
       onCrash: (error) => this.#output.error(error),
     });
+    if (this.#state === 'starting') this.#state = 'running';
     this.#logger.info({ groupId: this.#options.groupId }, 'consumer running');
   }
 
-  /** Stops emitting, commits what was processed and leaves the group. */
-  async stop(): Promise<void> {
+  /**
+   * Stops emitting, waits up to `drainMs` for emitted messages to be processed, commits what
+   * was processed and leaves the group.
+   */
+  async stop(drainMs = 0): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#state = 'stopped';
+    await this.#drain.drained(drainMs);
     await this.#commits.flush();
     this.#commits.dispose();
     try {
@@ -103,47 +136,136 @@ export class ConsumerSession<V, K extends MessageKey> {
     this.#logger.info({ groupId: this.#options.groupId }, 'consumer stopped');
   }
 
-  async #onBatch(batch: FetchedBatch): Promise<void> {
-    if (this.#stopped || !this.#owns(batch)) return;
+  /**
+   * Marks several emitted messages processed at once, as `commit()` on each would, with one
+   * commit request for all of them.
+   */
+  commitAll(messages: readonly TopicPartitionOffset[]): Promise<void> {
+    let acked = 0;
+    for (const message of messages) if (this.#ackOne(message)) acked += 1;
+    return acked > 0 ? this.#commits.request(acked) : Promise.resolve();
+  }
+
+  /** Whether this member owns a partition (true before the first assignment is known). */
+  isAssigned(tp: TopicPartition): boolean {
+    return this.#owns(tp);
+  }
+
+  /** Partitions assigned at the last join. */
+  assignedPartitions(): TopicPartition[] {
+    return [...(this.#owned ?? [])].map((partition) => ({ topic: this.#topic.name, partition }));
+  }
+
+  /**
+   * Moves the fetch position of an assigned partition. Messages emitted before and not yet
+   * processed are forgotten (they will not be committed); fetching restarts at `offset`.
+   *
+   * @throws KafkaBusError `InvalidConfiguration` when the partition is not assigned here.
+   */
+  seek(position: { readonly partition: number; readonly offset: string | number }): void {
+    const tp = { topic: this.#topic.name, partition: position.partition };
+    const offset = String(position.offset);
+    if (!this.#consumer || this.#owned === undefined || !this.#owns(tp) || !/^\d+$/.test(offset)) {
+      throw new KafkaBusError(
+        `Cannot seek partition ${tp.partition} of ${tp.topic} to ${offset}: not assigned here`,
+        { type: 'InvalidConfiguration', field: 'partition', ...tp },
+      );
+    }
+    this.#tracker.partition(tp).reset(offset);
+    this.#consumer.seek({ ...tp, offset });
+    if (this.#paused.delete(idOf(tp))) this.#consumer.resume([tp]);
+    this.#drain.check();
+  }
+
+  /** A snapshot of the member's state. */
+  stats(): ConsumerStats {
+    const now = Date.now();
+    const partitions = this.#tracker.partitions().map((tp) =>
+      partitionStats(
+        {
+          ...tp,
+          tracker: this.#tracker.partition(tp),
+          highWatermark: this.#highWatermarks.get(idOf(tp)),
+          paused: this.#paused.has(idOf(tp)),
+        },
+        now,
+      ),
+    );
+    const head = {
+      topic: this.#topic.name,
+      groupId: this.#options.groupId,
+      state: this.#state,
+      assigned: this.assignedPartitions(),
+    };
+    return summarize(head, partitions);
+  }
+
+  /** Emits what the high-water mark allows; resolves with the offset of the last one taken. */
+  async #onBatch(batch: FetchedBatch): Promise<string | undefined> {
+    if (!this.#emitting(batch)) return undefined;
+    this.#highWatermarks.set(idOf(batch), batch.highWatermark);
     await this.#deps.serializers.prepareDecoding(batch.records.map((r) => r.value));
     const tracker = this.#tracker.partition(batch);
     const now = Date.now();
+    let taken: string | undefined;
 
     for (const record of batch.records) {
-      if (this.#stopped) return;
+      // Records left here are fetched again after a resume, so at most a high-water mark of
+      // messages is ever pending downstream, however large the fetched batch.
+      if (!this.#emitting(batch) || this.#full(tracker)) break;
+      taken = record.offset;
       if (!tracker.track(record.offset, record.value?.length ?? 0, now)) continue;
       let message: KafkaMessage<V, K>;
       try {
-        message = this.#toMessage(record);
+        message = decodeRecord(this.#topic, this.#deps.serializers, record, () =>
+          this.#ack(record),
+        );
       } catch (error) {
         await this.#reject(error);
         tracker.ack(record.offset);
+        this.#commits.request().catch(() => undefined);
         continue;
       }
       this.#output.next(message);
     }
     this.#applyBackpressure(batch);
+    return taken;
   }
 
-  #toMessage(record: FetchedRecord): KafkaMessage<V, K> {
-    const value = this.#deps.serializers.decode(this.#topic, record.value, record) as V;
-    const key =
-      record.key === null
-        ? null
-        : ((this.#topic.keyType === 'buffer' ? record.key : record.key.toString()) as K);
-    const messageId = record.headers[MESSAGE_ID_HEADER]?.toString();
-    const correlationId = record.headers[CORRELATION_ID_HEADER]?.toString();
-    return {
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      key,
-      value,
-      headers: record.headers,
-      timestamp: Number(record.timestamp),
-      context: { messageId, correlationId },
-      commit: () => this.#ack(record),
-    };
+  #full(tracker: PartitionTracker): boolean {
+    const count = this.#options.highWaterMark ?? CONSUME_DEFAULTS.highWaterMark;
+    const bytes = this.#options.highWaterMarkBytes ?? CONSUME_DEFAULTS.highWaterMarkBytes;
+    return tracker.pendingCount >= count || tracker.pendingBytes >= bytes;
+  }
+
+  #onRebalancing(rejoinWaits: boolean): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    if (this.#rebalance) return this.#rebalance;
+    this.#state = 'rebalancing';
+    this.#logger.info({ groupId: this.#options.groupId, rejoinWaits }, 'rebalance started');
+    if (!rejoinWaits) {
+      // Started synchronously, so the commit request goes out before kafkajs's rejoin request;
+      // a later commit could carry the new generation for a partition that is not ours.
+      this.#rebalance = this.#commitForRebalance();
+      return this.#rebalance;
+    }
+    const drainMs = this.#options.rebalanceDrainMs ?? CONSUME_DEFAULTS.rebalanceDrainMs;
+    this.#rebalance = this.#drain.drained(drainMs).then(() => this.#commitForRebalance());
+    return this.#rebalance;
+  }
+
+  async #commitForRebalance(): Promise<void> {
+    await this.#commits
+      .flush((tp) => this.#owns(tp))
+      .catch((error: unknown) => {
+        this.#logger.warn({ error }, 'commit before rejoining failed');
+      });
+  }
+
+  #pendingTotal(): number {
+    let total = 0;
+    for (const tp of this.#tracker.partitions()) total += this.#tracker.partition(tp).pendingCount;
+    return total;
   }
 
   async #reject(error: unknown): Promise<void> {
@@ -156,23 +278,25 @@ export class ConsumerSession<V, K extends MessageKey> {
     }
   }
 
-  #ack(record: FetchedRecord): Promise<void> {
-    if (!this.#owns(record)) return Promise.resolve();
+  #ack(record: TopicPartitionOffset): Promise<void> {
+    return this.#ackOne(record) ? this.#commits.request() : Promise.resolve();
+  }
+
+  #ackOne(record: TopicPartitionOffset): boolean {
+    if (!this.#owns(record)) return false;
     const tracker = this.#tracker.find(record);
-    if (!tracker) return Promise.resolve();
-    tracker.ack(record.offset);
+    if (!tracker || !tracker.ack(record.offset)) return false;
     this.#resumeIfDrained(record);
-    return this.#commits.request();
+    this.#drain.check();
+    return true;
   }
 
   #applyBackpressure(tp: TopicPartition): void {
     const tracker = this.#tracker.find(tp);
     if (!tracker || this.#paused.has(idOf(tp))) return;
-    const count = this.#options.highWaterMark ?? CONSUME_DEFAULTS.highWaterMark;
-    const bytes = this.#options.highWaterMarkBytes ?? CONSUME_DEFAULTS.highWaterMarkBytes;
-    if (tracker.pendingCount >= count || tracker.pendingBytes >= bytes) {
+    if (this.#full(tracker)) {
       this.#paused.add(idOf(tp));
-      this.#consumer?.pause([tp]);
+      this.#consumer?.pause([{ topic: tp.topic, partition: tp.partition }]);
       this.#logger.debug({ partition: tp.partition }, 'partition paused');
     }
   }
@@ -190,17 +314,43 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   #onAssigned(partitions: readonly TopicPartition[]): void {
     const owned = new Set(partitions.map(idOf));
+    const revoked: TopicPartition[] = [];
     for (const tp of this.#tracker.partitions()) {
       if (owned.has(idOf(tp))) continue;
       // Revoked: its pending messages belong to the new owner now; never commit them here.
       this.#tracker.drop(tp);
       this.#paused.delete(idOf(tp));
+      this.#highWatermarks.delete(idOf(tp));
+      revoked.push(tp);
     }
-    this.#owned = owned;
+    this.#owned = new Set(
+      partitions.filter((p) => p.topic === this.#topic.name).map((p) => p.partition),
+    );
+    this.#rebalance = undefined;
+    if (!this.#stopped) this.#state = 'running';
+    // kafkajs may forget pauses across a rejoin; pausing again is harmless.
+    const stillPaused = [...this.#paused].map((id) => fromId(id));
+    if (stillPaused.length > 0) this.#consumer?.pause(stillPaused);
+    if (revoked.length > 0) this.#output.revoked?.(revoked);
+    this.#drain.check();
     this.#logger.info({ partitions: partitions.map((p) => p.partition) }, 'partitions assigned');
+    // Acks that arrived during the rejoin, for partitions kept, can be committed now.
+    if (!this.#stopped) this.#commits.flush().catch(() => undefined);
   }
 
   #owns(tp: TopicPartition): boolean {
-    return this.#owned === undefined || this.#owned.has(idOf(tp));
+    // One topic per session: the partition number identifies it (this runs per message).
+    return (
+      this.#owned === undefined || (tp.topic === this.#topic.name && this.#owned.has(tp.partition))
+    );
+  }
+
+  #emitting(tp: TopicPartition): boolean {
+    return !this.#stopped && this.#rebalance === undefined && this.#owns(tp);
+  }
+
+  #mayCommit(tp: TopicPartition): boolean {
+    if (this.#rebalance !== undefined) return false;
+    return this.#owns(tp);
   }
 }

@@ -32,7 +32,9 @@ export interface KafkaMessage<V, K extends MessageKey = string> {
   /**
    * Marks the message processed and resolves when a commit covering it was sent (commits are
    * coalesced). Resolves without committing when the partition was revoked meanwhile: the new
-   * owner will receive the message again. Calling it twice is harmless.
+   * owner will receive the message again. During a rebalance it may resolve before the
+   * commit is sent: the offset is then committed after the new assignment if the partition
+   * stayed here. Calling it twice is harmless.
    */
   commit(): Promise<void>;
 }

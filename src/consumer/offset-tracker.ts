@@ -49,7 +49,8 @@ export function idOf(tp: TopicPartition): string {
   return `${tp.partition}:${tp.topic}`;
 }
 
-function fromId(id: string): TopicPartition {
+/** The topic-partition of an id made by {@link idOf}. */
+export function fromId(id: string): TopicPartition {
   const colon = id.indexOf(':');
   return { partition: Number(id.slice(0, colon)), topic: id.slice(colon + 1) };
 }

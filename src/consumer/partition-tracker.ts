@@ -22,6 +22,27 @@ export class PartitionTracker {
   /** First offset tracked since start or reset: nothing at or below it counts as progress. */
   #floor: bigint | undefined;
   #pendingBytes = 0;
+  #received = 0;
+
+  /** Messages delivered since this tracker was created. */
+  get receivedCount(): number {
+    return this.#received;
+  }
+
+  /** The last offset committed by this consumer, when it committed any. */
+  get committedOffset(): string | undefined {
+    return this.#committed < 0n ? undefined : String(this.#committed);
+  }
+
+  /** The first offset delivered since start or the last reset. */
+  get firstOffset(): string | undefined {
+    return this.#floor === undefined ? undefined : String(this.#floor);
+  }
+
+  /** One past the last delivered offset: where fetching continues. */
+  get position(): string | undefined {
+    return this.#lastTracked < 0n ? undefined : String(this.#lastTracked + 1n);
+  }
 
   /** Messages delivered and not yet processed. */
   get pendingCount(): number {
@@ -52,6 +73,7 @@ export class PartitionTracker {
     this.#byOffset.set(offset, entry);
     this.#lastTracked = value;
     this.#pendingBytes += bytes;
+    this.#received += 1;
     return true;
   }
 

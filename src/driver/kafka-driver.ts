@@ -89,6 +89,11 @@ export interface DriverConsumerConfig {
   readonly heartbeatIntervalMs?: number;
   /** Upper bound on bytes fetched per partition and request. */
   readonly maxBytesPerPartition?: number;
+  /**
+   * Longest time the broker holds a fetch waiting for data, in ms; also how long kafkajs
+   * sleeps between polls while every partition is paused, so it bounds resume latency.
+   */
+  readonly fetchMaxWaitMs?: number;
 }
 
 /** A record as fetched from a partition. */
@@ -111,13 +116,21 @@ export interface FetchedBatch extends TopicPartition {
 export interface ConsumerHandlers {
   /**
    * Receives the next batch of a partition. The driver does not fetch that partition again
-   * until the returned promise settles, and then fetches after the batch's last record.
+   * until the returned promise settles. It resolves with the offset of the last record taken
+   * (the driver fetches after it) or undefined when none was (the driver fetches the same
+   * records again, so pause the partition first or it spins).
    */
-  onBatch(batch: FetchedBatch): Promise<void>;
+  onBatch(batch: FetchedBatch): Promise<string | undefined>;
   /** The partitions this member owns after a (re)join. */
   onAssigned?(partitions: readonly TopicPartition[]): void;
-  /** A rebalance has started: commit what is done now, the assignment may change. */
-  onRebalancing?(): void;
+  /**
+   * A rebalance has started: commit what is done now, the assignment may change. With
+   * `rejoinWaits` true the driver learnt of it while handing over a batch and waits for the
+   * returned promise before rejoining, so work can drain and offsets can still be committed
+   * under the current assignment. With false it learnt of it between fetches and is rejoining
+   * now: only a commit started synchronously precedes the rejoin request.
+   */
+  onRebalancing?(rejoinWaits: boolean): void | Promise<void>;
   /** The consumer stopped and will not restart by itself. */
   onCrash?(error: KafkaBusError): void;
 }

@@ -26,6 +26,7 @@ export class KafkajsConsumer implements DriverConsumer {
       sessionTimeout: config.sessionTimeoutMs,
       heartbeatInterval: config.heartbeatIntervalMs,
       maxBytesPerPartition: config.maxBytesPerPartition,
+      maxWaitTimeInMs: config.fetchMaxWaitMs,
       allowAutoTopicCreation: false,
     });
   }
@@ -53,7 +54,7 @@ export class KafkajsConsumer implements DriverConsumer {
       }
       handlers.onAssigned?.(assigned);
     });
-    this.#consumer.on(events.REBALANCING, () => handlers.onRebalancing?.());
+    this.#consumer.on(events.REBALANCING, () => void handlers.onRebalancing?.(false));
     this.#consumer.on(events.CRASH, ({ payload }) => {
       if (payload.restart) return;
       const action = `keep consuming ${this.#topics.join(', ')}`;
@@ -64,18 +65,18 @@ export class KafkajsConsumer implements DriverConsumer {
       this.#consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset, isStale }) => {
+        eachBatch: async ({ batch, resolveOffset, isStale, heartbeat }) => {
           if (isStale() || batch.messages.length === 0) return;
           const { topic, partition } = batch;
-          await handlers.onBatch({
+          const taken = await handlers.onBatch({
             topic,
             partition,
             highWatermark: batch.highWatermark,
             records: batch.messages.map((m) => toFetchedRecord(topic, partition, m)),
           });
           // Resolving moves kafkajs's fetch position only; commits are sent separately.
-          const last = batch.messages[batch.messages.length - 1];
-          if (last && !isStale()) resolveOffset(last.offset);
+          if (taken !== undefined && !isStale()) resolveOffset(taken);
+          await heartbeatOrDrain(heartbeat, handlers);
         },
       }),
     );
@@ -111,6 +112,33 @@ export class KafkajsConsumer implements DriverConsumer {
       throw translateKafkajsError(error, { brokers: this.#brokers, action });
     }
   }
+}
+
+/**
+ * kafkajs has no revoke callback: a member learns of a rebalance from a heartbeat answer and
+ * rejoins right away, with no hook in between. Heartbeating here, inside the batch handler,
+ * lets the handlers drain and commit before kafkajs rejoins (it waits for this handler). The
+ * heartbeat is throttled by kafkajs to its interval, so this costs nothing per batch.
+ */
+async function heartbeatOrDrain(
+  heartbeat: () => Promise<void>,
+  handlers: ConsumerHandlers,
+): Promise<void> {
+  try {
+    await heartbeat();
+  } catch (error) {
+    if (isRebalancing(error)) await handlers.onRebalancing?.(true);
+    throw error;
+  }
+}
+
+function isRebalancing(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return (
+    type === 'REBALANCE_IN_PROGRESS' ||
+    type === 'NOT_COORDINATOR_FOR_GROUP' ||
+    type === 'ILLEGAL_GENERATION'
+  );
 }
 
 function toFetchedRecord(topic: string, partition: number, message: KafkaMessage): FetchedRecord {

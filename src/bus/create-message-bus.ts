@@ -1,38 +1,22 @@
-import { interval, map, type Observable, type OperatorFunction, startWith } from 'rxjs';
-
-import { consumeBatches, type ConsumeBatchesOptions } from '../consumer/consume-batches.js';
-import { consumeTopic, type ConsumeTopicDeps } from '../consumer/consume-topic.js';
-import {
-  CONSUME_DEFAULTS,
-  validateConsumeOptions,
-  type ConsumeOptions,
-} from '../consumer/consume-options.js';
-import type { ConsumerStats } from '../consumer/consumer-stats.js';
-import { fetchHistory, type FetchOptions } from '../consumer/fetch-history.js';
-import type { KafkaBatch, KafkaMessage } from '../consumer/kafka-message.js';
-import {
-  subscribeTopic,
-  type ManagedSubscription,
-  type SubscribeOptions,
-} from '../consumer/subscribe-topic.js';
-import { createTopicConsumer, type TopicConsumer } from '../consumer/topic-consumer.js';
-import type { DriverProducer, DriverProducerConfig, KafkaDriver } from '../driver/kafka-driver.js';
+import type { ConsumeBatchesOptions } from '../consumer/consume-batches.js';
+import type { ConsumeOptions } from '../consumer/consume-options.js';
+import type { FetchOptions } from '../consumer/fetch-history.js';
+import type { KafkaMessage } from '../consumer/kafka-message.js';
+import type { SubscribeOptions } from '../consumer/subscribe-topic.js';
+import type { KafkaDriver } from '../driver/kafka-driver.js';
 import { createKafkajsDriver } from '../driver/kafkajs/kafkajs-driver.js';
 import { KafkaBusError } from '../errors/kafka-bus-error.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { MessageContext } from '../producer/message-context.js';
 import type { ProducerOptions } from '../producer/partitioner.js';
-import { ProducerPool } from '../producer/producer-pool.js';
-import { producerKey, validateProducerConfig } from '../producer/producer-pool-options.js';
-import type { DeliveryResult } from '../producer/delivery-result.js';
-import { createProducerSink, type ProducerSink } from '../producer/producer-sink.js';
-import { TopicProducer } from '../producer/topic-producer.js';
-import { sendInBatches } from '../operators/send-in-batches.js';
+import type { ProducerPool } from '../producer/producer-pool.js';
+import type { MonitoredSchemaCache } from '../serde/monitored-schema-cache.js';
 import type { SchemaRegistry } from '../serde/schema-registry.js';
 import { SchemaRegistryClient } from '../serde/schema-registry-client.js';
 import { SerializerManager } from '../serde/serializer-manager.js';
-import type { MonitoredSchemaCache } from '../serde/monitored-schema-cache.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
+import { BusConsumers } from './bus-consumers.js';
+import { BusProducers } from './bus-producers.js';
 import type { MessageBus, PublishOptions, SinkSettings } from './message-bus.js';
 import { validateBusOptions, type MessageBusOptions } from './message-bus-options.js';
 import { TopicAdmin } from './topic-admin.js';
@@ -55,24 +39,17 @@ export function createMessageBus(options: MessageBusOptions): MessageBus {
 
 class KafkaMessageBus implements MessageBus {
   readonly #logger: Logger;
-  readonly #driver: KafkaDriver;
   readonly #serializers: SerializerManager;
   readonly #admin: TopicAdmin;
-  readonly #producers = new Map<string, TopicProducer<unknown, MessageKey>>();
-  readonly #stopping = new Set<Promise<void>>();
-  readonly #sinks = new Set<{ close(): Promise<void> }>();
-  readonly #customProducers = new Set<TopicProducer<never, MessageKey>>();
-  readonly #pool: ProducerPool;
-  readonly #producerDefaults: DriverProducerConfig;
-  readonly #running = new Map<() => Promise<void>, () => ConsumerStats>();
-  readonly #consumers = new Map<string, TopicConsumer<unknown, MessageKey>>();
-  #closed = false;
+  readonly #producers: BusProducers;
+  readonly #consumers: BusConsumers;
   readonly #preload: readonly TopicDefinition<unknown, MessageKey>[];
   #ready: Promise<void> | undefined;
+  #closed = false;
 
   constructor(options: MessageBusOptions) {
     this.#logger = options.logger ?? silentLogger;
-    this.#driver = options.driver ?? defaultDriver(options, this.#logger);
+    const driver = options.driver ?? defaultDriver(options, this.#logger);
     this.#serializers = new SerializerManager({
       registry: registryOf(options),
       autoRegister: options.avro?.autoRegister,
@@ -83,15 +60,18 @@ class KafkaMessageBus implements MessageBus {
       logger: this.#logger,
     });
     this.#preload = options.avro?.preload ?? [];
-    this.#admin = new TopicAdmin(this.#driver, options.createTopics ?? true, this.#logger);
-    const poolLogger = this.#logger.child({ component: 'producer-pool' });
-    this.#pool = new ProducerPool(this.#driver, options.producerPool, poolLogger);
-    // Spelled out so that every driver gets the safe defaults, not only the kafkajs one.
-    this.#producerDefaults = { idempotent: true, acks: -1, ...options.producer };
+    this.#admin = new TopicAdmin(driver, options.createTopics ?? true, this.#logger);
+    const shared = { driver, serializers: this.#serializers, admin: this.#admin };
+    this.#producers = new BusProducers({ ...shared, options, logger: this.#logger });
+    this.#consumers = new BusConsumers({ ...shared, logger: this.#logger });
   }
 
   get producerPool(): ProducerPool {
-    return this.#pool;
+    return this.#producers.pool;
+  }
+
+  get schemaCache(): MonitoredSchemaCache {
+    return this.#serializers.cache;
   }
 
   send<V, K extends MessageKey>(
@@ -118,142 +98,58 @@ class KafkaMessageBus implements MessageBus {
     return this.producer(topic).sendBatchSettled(values, context);
   }
 
-  sink<V, K extends MessageKey>(
-    topic: TopicDefinition<V, K>,
-    options: SinkSettings<V, K> = {},
-  ): ProducerSink<V> {
-    const producer = this.producer(topic, options);
-    const { context } = options;
-    const sink = createProducerSink<V>(
-      (values) => producer.sendBatchSettled(values, context),
-      options as SinkSettings<V, never>,
-      this.#logger.child({ component: 'sink', topic: topic.name }),
-    );
-    this.#sinks.add(sink);
-    void sink.done.catch(() => undefined).finally(() => this.#sinks.delete(sink));
-    return sink;
+  sink<V, K extends MessageKey>(topic: TopicDefinition<V, K>, options: SinkSettings<V, K> = {}) {
+    this.#assertOpen();
+    return this.#producers.sink(topic, options);
   }
 
   publish<V, K extends MessageKey>(
     topic: TopicDefinition<V, K>,
     options: PublishOptions<V, K> = {},
-  ): OperatorFunction<V, DeliveryResult> {
-    const producer = this.producer(topic, options);
-    return (source) =>
-      source.pipe(
-        sendInBatches((values: V[]) => producer.sendBatchSettled(values, options.context), options),
-        map((outcome) => {
-          if (!outcome.ok) throw outcome.error;
-          return outcome.result;
-        }),
-      );
+  ) {
+    this.#assertOpen();
+    return this.#producers.publish(topic, options);
   }
 
-  producer<V, K extends MessageKey>(
-    topic: TopicDefinition<V, K>,
-    options?: ProducerOptions<V>,
-  ): TopicProducer<V, K> {
+  producer<V, K extends MessageKey>(topic: TopicDefinition<V, K>, options?: ProducerOptions<V>) {
     this.#assertOpen();
-    const settings = this.#settingsOf(options);
-    if (options?.partitioner) {
-      const custom = new TopicProducer<V, K>(topic, this.#producerDeps(settings), options);
-      this.#customProducers.add(custom as unknown as TopicProducer<never, MessageKey>);
-      return custom;
-    }
-    const cacheKey = `${topic.name}\u0000${producerKey(settings)}`;
-    let producer = this.#producers.get(cacheKey);
-    if (!producer || producer.topic !== topic) {
-      producer = new TopicProducer<unknown, MessageKey>(topic, this.#producerDeps(settings));
-      this.#producers.set(cacheKey, producer);
-    }
-    return producer as unknown as TopicProducer<V, K>;
+    return this.#producers.producer(topic, options);
   }
 
-  consume<V, K extends MessageKey>(
-    topic: TopicDefinition<V, K>,
-    options: ConsumeOptions,
-  ): Observable<KafkaMessage<V, K>> {
+  consume<V, K extends MessageKey>(topic: TopicDefinition<V, K>, options: ConsumeOptions) {
     this.#assertOpen();
-    validateConsumeOptions(options);
-    return consumeTopic(topic, options, this.#consumerDeps(options));
+    return this.#consumers.consume(topic, options);
   }
 
-  consumer<V, K extends MessageKey>(
-    topic: TopicDefinition<V, K>,
-    options: ConsumeOptions,
-  ): TopicConsumer<V, K> {
+  consumer<V, K extends MessageKey>(topic: TopicDefinition<V, K>, options: ConsumeOptions) {
     this.#assertOpen();
-    validateConsumeOptions(options);
-    const key = `${options.groupId}\u0000${topic.name}`;
-    let consumer = this.#consumers.get(key);
-    if (!consumer || consumer.topic !== topic) {
-      consumer = createTopicConsumer(topic, options, this.#consumerDeps(options));
-      this.#consumers.set(key, consumer as TopicConsumer<unknown, MessageKey>);
-    }
-    return consumer as TopicConsumer<V, K>;
+    return this.#consumers.consumer(topic, options);
   }
 
   consumeBatches<V, K extends MessageKey>(
     topic: TopicDefinition<V, K>,
     options: ConsumeBatchesOptions,
-  ): Observable<KafkaBatch<V, K>> {
+  ) {
     this.#assertOpen();
-    validateConsumeOptions(options);
-    return consumeBatches(topic, options, this.#consumerDeps(options));
+    return this.#consumers.consumeBatches(topic, options);
   }
 
   subscribe<V, K extends MessageKey>(
     topic: TopicDefinition<V, K>,
     handler: (message: KafkaMessage<V, K>) => unknown,
     options: SubscribeOptions<V, K>,
-  ): ManagedSubscription {
+  ) {
     this.#assertOpen();
-    validateConsumeOptions(options);
-    return subscribeTopic(topic, handler, options, this.#consumerDeps(options));
+    return this.#consumers.subscribe(topic, handler, options);
   }
 
-  fetch<V, K extends MessageKey>(
-    topic: TopicDefinition<V, K>,
-    options: FetchOptions = {},
-  ): Promise<KafkaMessage<V, K>[]> {
+  fetch<V, K extends MessageKey>(topic: TopicDefinition<V, K>, options: FetchOptions = {}) {
     this.#assertOpen();
-    return fetchHistory(topic, options, {
-      driver: this.#driver,
-      admin: () => this.#admin.connection(),
-      serializers: this.#serializers,
-      ensureTopic: (t) => this.#admin.ensure(t),
-      logger: this.#logger,
-    });
+    return this.#consumers.fetch(topic, options);
   }
 
-  consumerStats$(intervalMs = CONSUME_DEFAULTS.statsIntervalMs): Observable<ConsumerStats[]> {
-    return interval(intervalMs).pipe(
-      startWith(0),
-      map(() => [...this.#running.values()].map((stats) => stats())),
-    );
-  }
-
-  #consumerDeps(options: ConsumeOptions): ConsumeTopicDeps {
-    const drainMs = options.closeDrainMs ?? CONSUME_DEFAULTS.closeDrainMs;
-    return {
-      driver: this.#driver,
-      serializers: this.#serializers,
-      ensureTopic: (t) => this.#admin.ensure(t),
-      logger: this.#logger,
-      onStopping: (stopped) => {
-        this.#stopping.add(stopped);
-        void stopped.finally(() => this.#stopping.delete(stopped));
-      },
-      onRunning: (stop, stats) => {
-        const entry = () => stop(drainMs);
-        this.#running.set(entry, stats);
-        return () => this.#running.delete(entry);
-      },
-    };
-  }
-
-  get schemaCache(): MonitoredSchemaCache {
-    return this.#serializers.cache;
+  consumerStats$(intervalMs?: number) {
+    return this.#consumers.stats$(intervalMs);
   }
 
   ready(): Promise<void> {
@@ -266,38 +162,10 @@ class KafkaMessageBus implements MessageBus {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([...this.#running.keys()].map((stop) => stop()));
-    await Promise.all(this.#stopping);
-    await Promise.all([...this.#sinks].map((sink) => sink.close()));
-    const producers = [...this.#producers.values(), ...this.#customProducers];
-    await Promise.all(producers.map((p) => p.flush()));
-    for (const p of producers) p.close();
-    await this.#pool.close();
+    await this.#consumers.close();
+    await this.#producers.close();
     await this.#admin.close();
     this.#logger.info({}, 'bus closed');
-  }
-
-  #settingsOf(options: ProducerOptions<never> | undefined): DriverProducerConfig {
-    if (!options) return this.#producerDefaults;
-    const { acks, idempotent, compression } = options;
-    if (acks === undefined && idempotent === undefined && compression === undefined) {
-      return this.#producerDefaults;
-    }
-    const settings = { ...this.#producerDefaults };
-    if (acks !== undefined) settings.acks = acks;
-    if (idempotent !== undefined) settings.idempotent = idempotent;
-    if (compression !== undefined) settings.compression = compression;
-    validateProducerConfig(settings, 'producer');
-    return settings;
-  }
-
-  #producerDeps(settings: DriverProducerConfig) {
-    return {
-      withProducer: <T>(work: (p: DriverProducer) => Promise<T>) => this.#pool.use(settings, work),
-      serializers: this.#serializers,
-      partitionCount: (t: TopicDefinition<unknown, MessageKey>) => this.#admin.ensure(t),
-      maxMessageBytes: (t: TopicDefinition<unknown, MessageKey>) => this.#admin.maxMessageBytes(t),
-    };
   }
 
   #assertOpen(): void {

@@ -21,7 +21,7 @@ export interface BatchByOptions {
  *
  * @example
  * orders$.pipe(batchBy({ maxBatchSize: 500, maxWaitMs: 50 }))
- *   .subscribe((batch) => console.log(batch.length));
+ *   .subscribe((batch) => store.saveAll(batch));
  */
 export function batchBy<T>(options: BatchByOptions): OperatorFunction<T, T[]> {
   const { maxBatchSize, maxWaitMs } = options;

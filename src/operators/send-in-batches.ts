@@ -53,7 +53,7 @@ export const DEFAULT_MAX_QUEUED_MESSAGES = 100_000;
  *
  * @example
  * values$.pipe(sendInBatches((batch) => store(batch), { maxBatchSize: 100, maxWaitMs: 20 }))
- *   .subscribe((receipt) => console.log(receipt));
+ *   .subscribe((receipt) => audit.record(receipt));
  */
 export function sendInBatches<T, R>(
   send: (batch: T[]) => ObservableInput<readonly R[]>,

@@ -1,9 +1,11 @@
 import kafkajs from 'kafkajs';
 import { filter, firstValueFrom } from 'rxjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { defineTopic, KafkaBusError, type MessageBus } from '../../src/index.js';
+import type { KafkaBusError } from '../../src/index.js';
+import { defineTopic } from '../../src/index.js';
 import { plainKafka, recordCount, testBus, uniqueTopic } from '../support/integration.js';
+import { failureOf } from '../support/failure-of.js';
 
 interface Payment {
   id: string;
@@ -19,29 +21,10 @@ const paymentSchema = {
   ],
 };
 
-const buses: MessageBus[] = [];
-afterAll(async () => {
-  await Promise.all(buses.map((b) => b.close()));
-});
-
-function track(bus: MessageBus): MessageBus {
-  buses.push(bus);
-  return bus;
-}
-
-async function failureOf(work: Promise<unknown>): Promise<KafkaBusError> {
-  const outcome = await work.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(KafkaBusError);
-  return outcome as KafkaBusError;
-}
-
 describe('bad input and unreachable services', () => {
   it('refuses a value that does not fit, naming the field, and sends nothing', async () => {
     const Payments = defineTopic<Payment>({ name: uniqueTopic('payments'), value: paymentSchema });
-    const bus = track(testBus());
+    const bus = testBus();
     await bus.send(Payments, { id: 'p-1', cents: 100 });
 
     const bad = { id: 'p-2', cents: 'a lot' } as unknown as Payment;
@@ -59,9 +42,7 @@ describe('bad input and unreachable services', () => {
 
   it('fails with a retriable BrokerUnavailable naming the address of a dead broker', async () => {
     const Payments = defineTopic<Payment>({ name: uniqueTopic('nobroker'), value: paymentSchema });
-    const bus = track(
-      testBus({ brokers: ['127.0.0.1:1'], connection: { retries: 1, timeoutMs: 500 } }),
-    );
+    const bus = testBus({ brokers: ['127.0.0.1:1'], connection: { retries: 1, timeoutMs: 500 } });
     const error = await failureOf(bus.send(Payments, { id: 'p', cents: 1 }));
     expect(error.type).toBe('BrokerUnavailable');
     expect(error.retriable).toBe(true);
@@ -70,9 +51,9 @@ describe('bad input and unreachable services', () => {
 
   it('fails with a retriable BrokerUnavailable naming the URL of a dead registry', async () => {
     const Payments = defineTopic<Payment>({ name: uniqueTopic('noreg'), value: paymentSchema });
-    const bus = track(
-      testBus({ schemaRegistry: { url: 'http://127.0.0.1:1', retries: 1, retryDelayMs: 10 } }),
-    );
+    const bus = testBus({
+      schemaRegistry: { url: 'http://127.0.0.1:1', retries: 1, retryDelayMs: 10 },
+    });
     const error = await failureOf(bus.send(Payments, { id: 'p', cents: 1 }));
     expect(error.type).toBe('BrokerUnavailable');
     expect(error.retriable).toBe(true);
@@ -81,7 +62,7 @@ describe('bad input and unreachable services', () => {
 
   it('reports undecodable bytes with coordinates and keeps the partition flowing', async () => {
     const Payments = defineTopic<Payment>({ name: uniqueTopic('garbage'), value: paymentSchema });
-    const bus = track(testBus());
+    const bus = testBus();
     await bus.send(Payments, { id: 'before', cents: 1 });
 
     const raw = plainKafka().producer({

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 
 import avro from 'avsc';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { defineTopic, KafkaBusError, type MessageBus } from '../../src/index.js';
+import { defineTopic, KafkaBusError } from '../../src/index.js';
 import { HEADER_SIZE } from '../../src/serde/wire-format.js';
 import { plainKafka, recordCount, testBus, uniqueTopic } from '../support/integration.js';
 
@@ -29,16 +29,6 @@ interface JavaReference {
 const javaReference = JSON.parse(
   readFileSync(new URL('../fixtures/murmur2-java.json', import.meta.url), 'utf8'),
 ) as JavaReference[];
-
-const buses: MessageBus[] = [];
-afterAll(async () => {
-  await Promise.all(buses.map((b) => b.close()));
-});
-
-function track(bus: MessageBus): MessageBus {
-  buses.push(bus);
-  return bus;
-}
 
 /** Every record of a topic as [partition, key, decoded id], read with an independent client. */
 async function readAll(topic: string, count: number) {
@@ -76,7 +66,7 @@ describe('producer against the broker', () => {
       key: (t) => t.id,
       partitions: 12,
     });
-    const bus = track(testBus());
+    const bus = testBus();
     const keys = javaReference.slice(0, 20).map((r) => r.key);
     const keyed = await bus.sendBatch(
       Ticks,
@@ -102,7 +92,7 @@ describe('producer against the broker', () => {
       value: tickSchema,
       partitions: 3,
     });
-    const bus = track(testBus());
+    const bus = testBus();
     const producer = bus.producer(Ticks, { partitioner: ({ value }) => Number(value.id) % 3 });
     const results = await producer.sendBatch(['4', '5', '6'].map((id) => ({ id, note: '' })));
     expect(results.map((r) => r.partition)).toEqual([1, 2, 0]);
@@ -118,7 +108,7 @@ describe('producer against the broker', () => {
 
   it('fails an oversize value with MessageTooLarge and still delivers its neighbours', async () => {
     const Ticks = defineTopic<Tick>({ name: uniqueTopic('large'), value: tickSchema });
-    const bus = track(testBus());
+    const bus = testBus();
     const huge = { id: 'huge', note: 'x'.repeat(2_000_000) };
     const outcomes = await bus.sendBatchSettled(Ticks, [
       { id: 'before', note: '' },
@@ -141,7 +131,7 @@ describe('producer against the broker', () => {
   it('names an unknown topic when auto-creation is off', async () => {
     const name = uniqueTopic('missing');
     const Ticks = defineTopic<Tick>({ name, value: tickSchema });
-    const bus = track(testBus({ createTopics: false }));
+    const bus = testBus({ createTopics: false });
     const error = (await bus.send(Ticks, { id: 'a', note: '' }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(KafkaBusError);
     expect((error as KafkaBusError).type).toBe('InvalidConfiguration');
@@ -155,7 +145,7 @@ describe('producer against the broker', () => {
       key: (t) => t.id,
       partitions: 6,
     });
-    const bus = track(testBus());
+    const bus = testBus();
     const failures: KafkaBusError[] = [];
     const sink = bus.sink(Ticks, { maxBatchSize: 1_000, onError: (e) => failures.push(e) });
     const ids = Array.from({ length: 100_000 }, (_, n) => `t-${n}`);
@@ -196,7 +186,7 @@ describe('producer against the broker', () => {
 
   it('publishes a cold source, emitting a delivery result per value in order', async () => {
     const Ticks = defineTopic<Tick>({ name: uniqueTopic('publish'), value: tickSchema });
-    const bus = track(testBus());
+    const bus = testBus();
     const { from, lastValueFrom, toArray } = await import('rxjs');
     const values = Array.from({ length: 2_500 }, (_, n) => ({ id: `p-${n}`, note: '' }));
     const results = await lastValueFrom(

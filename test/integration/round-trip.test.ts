@@ -1,7 +1,7 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { defineTopic, partitionForKey, type MessageBus } from '../../src/index.js';
+import { defineTopic, partitionForKey } from '../../src/index.js';
 import { readRaw, services, testBus, uniqueTopic } from '../support/integration.js';
 
 interface Reading {
@@ -23,17 +23,6 @@ const readingSchema = {
   ],
 };
 
-const buses: MessageBus[] = [];
-afterAll(async () => {
-  await Promise.all(buses.map((b) => b.close()));
-});
-
-function bus(): MessageBus {
-  const created = testBus();
-  buses.push(created);
-  return created;
-}
-
 describe('round trip through a real broker and registry', () => {
   const Readings = defineTopic<Reading>({
     name: uniqueTopic('readings'),
@@ -44,7 +33,7 @@ describe('round trip through a real broker and registry', () => {
   const reading: Reading = { sensor: 'boiler-7', celsius: 81.25, tags: ['hot'], note: 'ok' };
 
   it('registers <topic>-value, frames the bytes and reads back an equal message', async () => {
-    const producerBus = bus();
+    const producerBus = testBus();
     const delivery = await producerBus.send(Readings, reading, {
       correlationId: 'corr-1',
       headers: { origin: 'round-trip-test' },
@@ -65,7 +54,7 @@ describe('round trip through a real broker and registry', () => {
     expect(raw?.key?.toString()).toBe('boiler-7');
 
     const message = await firstValueFrom(
-      bus().consume(Readings, { groupId: uniqueTopic('g'), fromBeginning: true }),
+      testBus().consume(Readings, { groupId: uniqueTopic('g'), fromBeginning: true }),
     );
     expect(message.value).toEqual(reading);
     expect(message).toMatchObject({
@@ -92,11 +81,11 @@ describe('round trip through a real broker and registry', () => {
       tags: [],
       note: null,
     }));
-    const sender = bus();
+    const sender = testBus();
     const deliveries = await sender.sendBatch(Ordered, values);
 
     const messages = await firstValueFrom(
-      bus()
+      testBus()
         .consume(Ordered, { groupId: uniqueTopic('g'), fromBeginning: true })
         .pipe(take(values.length), toArray()),
     );

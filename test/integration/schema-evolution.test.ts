@@ -1,14 +1,9 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import {
-  defineTopic,
-  KafkaBusError,
-  SchemaRegistryClient,
-  SchemaVersionManager,
-  type MessageBus,
-} from '../../src/index.js';
+import { defineTopic, SchemaRegistryClient, SchemaVersionManager } from '../../src/index.js';
 import { services, testBus, uniqueTopic } from '../support/integration.js';
+import { failureOf } from '../support/failure-of.js';
 
 interface ReadingV1 {
   sensor: string;
@@ -49,26 +44,6 @@ const incompatibleSchema = {
 };
 
 const registry = new SchemaRegistryClient({ url: services.registryUrl });
-const buses: MessageBus[] = [];
-afterAll(async () => {
-  await Promise.all(buses.map((b) => b.close()));
-});
-
-function bus(options: Parameters<typeof testBus>[0] = {}): MessageBus {
-  const created = testBus(options);
-  buses.push(created);
-  return created;
-}
-
-async function failureOf(work: Promise<unknown>): Promise<KafkaBusError> {
-  const outcome = await work.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(KafkaBusError);
-  return outcome as KafkaBusError;
-}
-
 describe('schema evolution against the real registry', () => {
   const name = uniqueTopic('evolving');
   const subject = `${name}-value`;
@@ -76,17 +51,17 @@ describe('schema evolution against the real registry', () => {
   const ReadingsV2 = defineTopic<ReadingV2>({ name, value: v2Schema });
 
   it('reads v1 data with v2 defaults under BACKWARD compatibility', async () => {
-    const oldApp = bus();
+    const oldApp = testBus();
     await oldApp.send(ReadingsV1, { sensor: 'old', celsius: 20.5 });
     await registry.setCompatibility('BACKWARD', subject);
     expect(await registry.getCompatibility(subject)).toBe('BACKWARD');
 
-    const newApp = bus();
+    const newApp = testBus();
     await newApp.send(ReadingsV2, { sensor: 'new', celsius: 21, unit: 'K', site: 'lab' });
     expect(await registry.listVersions(subject)).toHaveLength(2);
 
     const messages = await firstValueFrom(
-      bus()
+      testBus()
         .consume(ReadingsV2, { groupId: uniqueTopic('g'), fromBeginning: true })
         .pipe(take(2), toArray()),
     );
@@ -98,7 +73,7 @@ describe('schema evolution against the real registry', () => {
 
   it('an old reader skips the fields it does not know', async () => {
     const messages = await firstValueFrom(
-      bus()
+      testBus()
         .consume(ReadingsV1, { groupId: uniqueTopic('g'), fromBeginning: true })
         .pipe(take(2), toArray()),
     );
@@ -113,7 +88,7 @@ describe('schema evolution against the real registry', () => {
       name,
       value: incompatibleSchema,
     });
-    const error = await failureOf(bus().send(Broken, { sensor: 'x', celsius: 'warm' }));
+    const error = await failureOf(testBus().send(Broken, { sensor: 'x', celsius: 'warm' }));
     expect(error.type).toBe('SchemaIncompatible');
     expect(error.retriable).toBe(false);
     expect(await registry.listVersions(subject)).toHaveLength(2);
@@ -123,7 +98,7 @@ describe('schema evolution against the real registry', () => {
 describe('lookup-only mode', () => {
   it('fails with a clear error for a schema nobody registered', async () => {
     const Unregistered = defineTopic<ReadingV1>({ name: uniqueTopic('lookup'), value: v1Schema });
-    const strict = bus({ avro: { autoRegister: false } });
+    const strict = testBus({ avro: { autoRegister: false } });
     const error = await failureOf(strict.send(Unregistered, { sensor: 's', celsius: 1 }));
     expect(error.type).toBe('InvalidConfiguration');
     expect(error.field).toBe('avro.autoRegister');
@@ -136,7 +111,7 @@ describe('lookup-only mode', () => {
     const Managed = defineTopic<ReadingV1>({ name: uniqueTopic('managed'), value: v1Schema });
     // Registered by other tooling, formatted differently.
     const id = await registry.register(`${Managed.name}-value`, JSON.stringify(v1Schema, null, 2));
-    const strict = bus({ avro: { autoRegister: false } });
+    const strict = testBus({ avro: { autoRegister: false } });
     await strict.send(Managed, { sensor: 's', celsius: 1 });
     const message = await firstValueFrom(
       strict.consume(Managed, { groupId: uniqueTopic('g'), fromBeginning: true }),
@@ -150,7 +125,7 @@ describe('lookup-only mode', () => {
 describe('preload at start-up', () => {
   it('registers listed schemas in ready(); the first send asks the registry nothing', async () => {
     const Preloaded = defineTopic<ReadingV1>({ name: uniqueTopic('preload'), value: v1Schema });
-    const app = bus({ avro: { preload: [Preloaded] } });
+    const app = testBus({ avro: { preload: [Preloaded] } });
     const stats = firstValueFrom(app.schemaCache.stats$.pipe(take(2), toArray()));
     await app.ready();
     expect(await registry.listVersions(`${Preloaded.name}-value`)).toEqual([1]);
@@ -167,7 +142,7 @@ describe('preload at start-up', () => {
 describe('subject name strategies and the version manager on the real registry', () => {
   it('registers under <topic>-<record name> with the topic-record strategy', async () => {
     const Named = defineTopic<ReadingV1>({ name: uniqueTopic('named'), value: v1Schema });
-    const app = bus({ avro: { subjectNameStrategy: 'topic-record' } });
+    const app = testBus({ avro: { subjectNameStrategy: 'topic-record' } });
     await app.send(Named, { sensor: 'n', celsius: 2 });
     const subject = `${Named.name}-test.evolution.Reading`;
     expect(await registry.listVersions(subject)).toEqual([1]);

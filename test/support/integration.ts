@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import kafkajs from 'kafkajs';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 
 import { createMessageBus, type MessageBus, type MessageBusOptions } from '../../src/index.js';
 
@@ -16,13 +16,26 @@ export function uniqueTopic(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A bus on the test services; options override the defaults. */
+const openBuses = new Set<MessageBus>();
+
+// Each test file imports this module afresh, so this closes the buses of that file.
+afterAll(async () => {
+  await Promise.all([...openBuses].map((bus) => bus.close()));
+  openBuses.clear();
+});
+
+/**
+ * A bus on the test services; options override the defaults. It is closed after the test
+ * file's last test (closing it earlier is fine: `close()` is idempotent).
+ */
 export function testBus(options: Partial<MessageBusOptions> = {}): MessageBus {
-  return createMessageBus({
+  const bus = createMessageBus({
     brokers: services.brokers,
     schemaRegistry: { url: services.registryUrl },
     ...options,
   });
+  openBuses.add(bus);
+  return bus;
 }
 
 /** A plain kafkajs client, independent of the bus, for checking what is really on a topic. */

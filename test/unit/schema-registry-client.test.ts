@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { KafkaBusError } from '../../src/errors/kafka-bus-error.js';
 import { SchemaRegistryClient } from '../../src/serde/schema-registry-client.js';
+import { failureOf } from '../support/failure-of.js';
 
 interface Seen {
   method: string;
@@ -45,15 +45,6 @@ afterEach(async () => {
   server = undefined;
   if (running) await new Promise((resolve) => running.close(resolve));
 });
-
-async function failureOf(work: Promise<unknown>): Promise<KafkaBusError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(KafkaBusError);
-  return error as KafkaBusError;
-}
 
 describe('SchemaRegistryClient - requests', () => {
   it('registers with the Confluent content type and basic auth', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { KafkaBusError } from '../../src/errors/kafka-bus-error.js';
 import { SerializerManager } from '../../src/serde/serializer-manager.js';
 import { readSchemaId } from '../../src/serde/wire-format.js';
 import { InMemorySchemaRegistry } from '../../src/testing/in-memory-schema-registry.js';
+import { failureOf } from '../support/failure-of.js';
 import { defineTopic } from '../../src/topics/define-topic.js';
 
 interface Order {
@@ -42,16 +42,6 @@ const order: Order = { id: 'o-1', amount: 12.5, items: [{ sku: 'a', qty: 2 }], n
 
 function managerWith(registry = new InMemorySchemaRegistry(), autoRegister = true) {
   return { registry, manager: new SerializerManager({ registry, autoRegister }) };
-}
-
-async function failureOf(work: () => unknown): Promise<KafkaBusError> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof KafkaBusError) return error;
-    throw error;
-  }
-  throw new Error('expected a KafkaBusError');
 }
 
 describe('SerializerManager - encode and decode', () => {

@@ -16,7 +16,9 @@ export interface CommitSchedulerOptions {
   readonly logger: Logger;
 }
 
-interface Waiter {
+/** The callers waiting for the next commit: they share one promise. */
+interface Round {
+  readonly done: Promise<void>;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -30,7 +32,7 @@ export class CommitScheduler {
   readonly #options: CommitSchedulerOptions;
   #timer: NodeJS.Timeout | undefined;
   #acks = 0;
-  #waiters: Waiter[] = [];
+  #round: Round | undefined;
   #running: Promise<void> | undefined;
   #queued: Promise<void> | undefined;
 
@@ -43,7 +45,8 @@ export class CommitScheduler {
    * earlier ack has completed.
    */
   request(acks = 1): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    // One promise per commit round, not per ack: this runs for every processed message.
+    const { done } = (this.#round ??= newRound());
     this.#acks += acks;
     if (this.#acks >= this.#options.maxPendingAcks) void this.flush();
     else this.#timer ??= setTimeout(() => void this.flush(), this.#options.intervalMs);
@@ -69,12 +72,10 @@ export class CommitScheduler {
   dispose(error?: unknown): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) {
-      if (error === undefined) waiter.resolve();
-      else waiter.reject(error);
-    }
+    const round = this.#round;
+    this.#round = undefined;
+    if (error === undefined) round?.resolve();
+    else round?.reject(error);
   }
 
   async #idle(): Promise<void> {
@@ -85,9 +86,9 @@ export class CommitScheduler {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#acks = 0;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    this.#running = this.#commitNow(waiters, owned);
+    const round = this.#round;
+    this.#round = undefined;
+    this.#running = this.#commitNow(round, owned);
     try {
       await this.#running;
     } finally {
@@ -96,7 +97,7 @@ export class CommitScheduler {
   }
 
   async #commitNow(
-    waiters: readonly Waiter[],
+    round: Round | undefined,
     owned: (tp: TopicPartition) => boolean,
   ): Promise<void> {
     const { tracker, commit, logger } = this.#options;
@@ -107,10 +108,20 @@ export class CommitScheduler {
         for (const o of offsets) tracker.find(o)?.markCommitted(o.offset);
         logger.debug({ offsets }, 'offsets committed');
       }
-      for (const waiter of waiters) waiter.resolve();
+      round?.resolve();
     } catch (error) {
       logger.warn({ error, offsets }, 'commit failed');
-      for (const waiter of waiters) waiter.reject(error);
+      round?.reject(error);
     }
   }
+}
+
+function newRound(): Round {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { done, resolve, reject };
 }

@@ -40,15 +40,17 @@ export function consumeBatches<V, K extends MessageKey>(
   }
   const batching = batchBy<KafkaMessage<V, K>>({ maxBatchSize, maxWaitMs });
 
-  return sessionStream(topic, options, deps, ({ messages, session }) =>
-    messages.pipe(
+  return sessionStream(topic, options, deps, ({ messages, session }) => {
+    const assigned = (message: KafkaMessage<V, K>) => session.isAssigned(message);
+    return messages.pipe(
       batching,
-      map((batch) => batch.filter((m) => session.isAssigned(m))),
+      // Usually every partition is still assigned: keep the array rather than copy it.
+      map((batch) => (batch.every(assigned) ? batch : batch.filter(assigned))),
       filter((batch) => batch.length > 0),
       map((messages): KafkaBatch<V, K> => ({
         messages,
         commit: () => session.commitAll(messages),
       })),
-    ),
-  );
+    );
+  });
 }

@@ -302,7 +302,8 @@ export class ConsumerSession<V, K extends MessageKey> {
   }
 
   #resumeIfDrained(tp: TopicPartition): void {
-    if (!this.#paused.has(idOf(tp))) return;
+    // Runs per acknowledged message: skip building the id while nothing is paused.
+    if (this.#paused.size === 0 || !this.#paused.has(idOf(tp))) return;
     const tracker = this.#tracker.find(tp);
     const count = this.#options.highWaterMark ?? CONSUME_DEFAULTS.highWaterMark;
     const bytes = this.#options.highWaterMarkBytes ?? CONSUME_DEFAULTS.highWaterMarkBytes;

@@ -3,42 +3,56 @@ import { PartitionTracker } from './partition-tracker.js';
 
 /** Gap-aware processing state of every partition a consumer owns. */
 export class OffsetTracker {
-  readonly #partitions = new Map<string, PartitionTracker>();
+  // Keyed by topic, then partition number: looked up per acknowledged message, so no string
+  // key is built per look-up.
+  readonly #topics = new Map<string, Map<number, PartitionTracker>>();
 
   /** The tracker of a partition, created on first use. */
   partition(tp: TopicPartition): PartitionTracker {
-    const id = idOf(tp);
-    let tracker = this.#partitions.get(id);
+    let partitions = this.#topics.get(tp.topic);
+    if (!partitions) {
+      partitions = new Map();
+      this.#topics.set(tp.topic, partitions);
+    }
+    let tracker = partitions.get(tp.partition);
     if (!tracker) {
       tracker = new PartitionTracker();
-      this.#partitions.set(id, tracker);
+      partitions.set(tp.partition, tracker);
     }
     return tracker;
   }
 
   /** The tracker of a partition when it has one. */
   find(tp: TopicPartition): PartitionTracker | undefined {
-    return this.#partitions.get(idOf(tp));
+    return this.#topics.get(tp.topic)?.get(tp.partition);
   }
 
   /** Stops tracking a partition: what it had pending will never be committed. */
   drop(tp: TopicPartition): void {
-    this.#partitions.delete(idOf(tp));
+    const partitions = this.#topics.get(tp.topic);
+    partitions?.delete(tp.partition);
+    if (partitions?.size === 0) this.#topics.delete(tp.topic);
   }
 
   /** Partitions currently tracked. */
   partitions(): TopicPartition[] {
-    return [...this.#partitions.keys()].map(fromId);
+    const result: TopicPartition[] = [];
+    for (const [topic, partitions] of this.#topics) {
+      for (const partition of partitions.keys()) result.push({ topic, partition });
+    }
+    return result;
   }
 
   /** Commit points that moved, for the partitions accepted by `owned`. */
   committable(owned: (tp: TopicPartition) => boolean): TopicPartitionOffset[] {
     const result: TopicPartitionOffset[] = [];
-    for (const [id, tracker] of this.#partitions) {
-      const tp = fromId(id);
-      if (!owned(tp)) continue;
-      const offset = tracker.committable();
-      if (offset !== undefined) result.push({ ...tp, offset });
+    for (const [topic, partitions] of this.#topics) {
+      for (const [partition, tracker] of partitions) {
+        const tp = { topic, partition };
+        if (!owned(tp)) continue;
+        const offset = tracker.committable();
+        if (offset !== undefined) result.push({ ...tp, offset });
+      }
     }
     return result;
   }

@@ -1,5 +1,6 @@
 interface Delivered {
-  readonly offset: bigint;
+  /** Decimal string without leading zeros, so offsets compare by length, then as text. */
+  readonly offset: string;
   readonly bytes: number;
   readonly deliveredAtMs: number;
   done: boolean;
@@ -14,10 +15,13 @@ const COMPACT_AFTER = 1_024;
  * markers and compaction leave gaps); only delivered offsets count.
  */
 export class PartitionTracker {
+  // Offsets are tracked in increasing order, so the entries stay sorted: an ack finds its
+  // entry by binary search, and no per-offset map or BigInt is needed on the per-record path.
   readonly #entries: Delivered[] = [];
-  readonly #byOffset = new Map<string, Delivered>();
   #head = 0;
-  #lastTracked = -1n;
+  /** The last tracked offset (or one before the reset point), as a canonical decimal. */
+  #lastTracked: string | undefined;
+  #pendingCount = 0;
   #committed = -1n;
   /** First offset tracked since start or reset: nothing at or below it counts as progress. */
   #floor: bigint | undefined;
@@ -41,12 +45,12 @@ export class PartitionTracker {
 
   /** One past the last delivered offset: where fetching continues. */
   get position(): string | undefined {
-    return this.#lastTracked < 0n ? undefined : String(this.#lastTracked + 1n);
+    return this.#lastTracked === undefined ? undefined : String(BigInt(this.#lastTracked) + 1n);
   }
 
   /** Messages delivered and not yet processed. */
   get pendingCount(): number {
-    return this.#byOffset.size;
+    return this.#pendingCount;
   }
 
   /** Bytes of the messages delivered and not yet processed. */
@@ -65,13 +69,13 @@ export class PartitionTracker {
 
   /** Records that an offset was delivered. Offsets at or below the last tracked are ignored. */
   track(offset: string, bytes: number, nowMs: number): boolean {
-    const value = BigInt(offset);
-    if (value <= this.#lastTracked) return false;
-    const entry: Delivered = { offset: value, bytes, deliveredAtMs: nowMs, done: false };
-    this.#floor ??= value;
-    this.#entries.push(entry);
-    this.#byOffset.set(offset, entry);
-    this.#lastTracked = value;
+    if (this.#lastTracked !== undefined && compareOffsets(offset, this.#lastTracked) <= 0) {
+      return false;
+    }
+    this.#floor ??= BigInt(offset);
+    this.#entries.push({ offset, bytes, deliveredAtMs: nowMs, done: false });
+    this.#lastTracked = offset;
+    this.#pendingCount += 1;
     this.#pendingBytes += bytes;
     this.#received += 1;
     return true;
@@ -79,10 +83,10 @@ export class PartitionTracker {
 
   /** Marks an offset processed; false when it was not pending. */
   ack(offset: string): boolean {
-    const entry = this.#byOffset.get(offset);
-    if (!entry) return false;
+    const entry = this.#find(offset);
+    if (!entry || entry.done) return false;
     entry.done = true;
-    this.#byOffset.delete(offset);
+    this.#pendingCount -= 1;
     this.#pendingBytes -= entry.bytes;
     return true;
   }
@@ -94,8 +98,8 @@ export class PartitionTracker {
     }
     const next =
       this.#head < this.#entries.length
-        ? (this.#entries[this.#head] as Delivered).offset
-        : this.#lastTracked + 1n;
+        ? BigInt((this.#entries[this.#head] as Delivered).offset)
+        : BigInt(this.#lastTracked ?? -1) + 1n;
     this.#compact();
     const moved = this.#floor !== undefined && next > this.#floor && next > this.#committed;
     return moved ? String(next) : undefined;
@@ -113,12 +117,31 @@ export class PartitionTracker {
    */
   reset(offset: string): void {
     this.#entries.length = 0;
-    this.#byOffset.clear();
     this.#head = 0;
+    this.#pendingCount = 0;
     this.#pendingBytes = 0;
-    this.#lastTracked = BigInt(offset) - 1n;
+    const next = BigInt(offset);
+    this.#lastTracked = next > 0n ? String(next - 1n) : undefined;
     this.#committed = -1n;
     this.#floor = undefined;
+  }
+
+  /** The entry of an offset at or after the head, by binary search. */
+  #find(offset: string): Delivered | undefined {
+    const entries = this.#entries;
+    let low = this.#head;
+    let high = entries.length - 1;
+    // Acks mostly come in order: try the oldest entry first.
+    if (low <= high && (entries[low] as Delivered).offset === offset) return entries[low];
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const entry = entries[middle] as Delivered;
+      const order = compareOffsets(entry.offset, offset);
+      if (order === 0) return entry;
+      if (order < 0) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
   }
 
   #compact(): void {
@@ -127,4 +150,10 @@ export class PartitionTracker {
       this.#head = 0;
     }
   }
+}
+
+/** Orders two canonical decimal offsets (no sign, no leading zeros) without parsing them. */
+function compareOffsets(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }

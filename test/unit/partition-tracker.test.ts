@@ -88,4 +88,44 @@ describe('PartitionTracker - gap-aware commit point', () => {
     tracker.ack('1');
     expect(tracker.committable()).toBe('2');
   });
+
+  it('tracks again from offset 0 after a reset to the beginning', () => {
+    const tracker = tracked(0, 1);
+    tracker.reset('0');
+    expect(tracker.position).toBeUndefined();
+    expect(tracker.track('0', 1, 0)).toBe(true);
+    tracker.ack('0');
+    expect(tracker.committable()).toBe('1');
+  });
+
+  it('orders offsets by value when they cross a power of ten', () => {
+    const tracker = tracked(8, 9, 10, 11, 100);
+    expect(tracker.track('99', 1, 0)).toBe(false);
+    for (const offset of ['100', '10', '9', '11']) expect(tracker.ack(offset)).toBe(true);
+    expect(tracker.committable()).toBeUndefined();
+    tracker.ack('8');
+    expect(tracker.committable()).toBe('101');
+  });
+
+  it('refuses acks of offsets never delivered or already committed past', () => {
+    const tracker = tracked(0, 2, 4);
+    expect(tracker.ack('3')).toBe(false);
+    expect(tracker.ack('5')).toBe(false);
+    expect(tracker.ack('0')).toBe(true);
+    expect(tracker.ack('0')).toBe(false);
+    expect(tracker.committable()).toBe('2');
+    expect(tracker.ack('0')).toBe(false);
+    expect(tracker.pendingCount).toBe(2);
+  });
+
+  it('keeps exact offsets beyond the safe integer range', () => {
+    const tracker = new PartitionTracker();
+    tracker.track('9007199254740993', 1, 0);
+    tracker.track('9007199254740994', 1, 0);
+    tracker.ack('9007199254740993');
+    expect(tracker.committable()).toBe('9007199254740994');
+    tracker.ack('9007199254740994');
+    expect(tracker.committable()).toBe('9007199254740995');
+    expect(tracker.position).toBe('9007199254740995');
+  });
 });

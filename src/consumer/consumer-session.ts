@@ -105,7 +105,9 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   async #onBatch(batch: FetchedBatch): Promise<void> {
     if (this.#stopped || !this.#owns(batch)) return;
-    await this.#deps.serializers.prepareDecoding(batch.records.map((r) => r.value));
+    const { serializers } = this.#deps;
+    await serializers.prepareDecoding(batch.records.map((r) => r.value));
+    if (this.#topic.keySchema) await serializers.prepareDecoding(batch.records.map((r) => r.key));
     const tracker = this.#tracker.partition(batch);
     const now = Date.now();
 
@@ -127,10 +129,7 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   #toMessage(record: FetchedRecord): KafkaMessage<V, K> {
     const value = this.#deps.serializers.decode(this.#topic, record.value, record) as V;
-    const key =
-      record.key === null
-        ? null
-        : ((this.#topic.keyType === 'buffer' ? record.key : record.key.toString()) as K);
+    const key = this.#deps.serializers.decodeKey(this.#topic, record.key, record) as K | null;
     const messageId = record.headers[MESSAGE_ID_HEADER]?.toString();
     const correlationId = record.headers[CORRELATION_ID_HEADER]?.toString();
     return {

@@ -41,7 +41,7 @@ export function writeHeader(target: Buffer, schemaId: number, offset = 0): void 
   target.writeInt32BE(schemaId, offset + 1);
 }
 
-/** Builds a `CorruptedMessage` error that says where the bad bytes were, and whether key or value. */
+/** Builds a `CorruptedMessage` error saying where the bad bytes were, in the key or value. */
 export function corrupted(
   problem: string,
   where: KafkaCoordinates,

@@ -69,7 +69,9 @@ const DEFAULT_REPLICATION_FACTOR = 1;
  * const Invoices = defineTopic({
  *   name: 'invoices',
  *   value: { type: 'record', name: 'Invoice', fields: [{ name: 'customerId', type: 'string' }] },
- *   keySchema: { type: 'record', name: 'InvoiceKey', fields: [{ name: 'customerId', type: 'string' }] },
+ *   keySchema: {
+ *     type: 'record', name: 'InvoiceKey', fields: [{ name: 'customerId', type: 'string' }],
+ *   },
  *   key: (invoice) => ({ customerId: invoice.customerId }),
  * }); // TopicDefinition<{ customerId: string }, { customerId: string }>
  */

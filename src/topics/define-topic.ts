@@ -85,7 +85,7 @@ export function defineTopic<const S, K extends PlainMessageKey = string>(
   options: TopicOptions<AvroValue<S>, K> & { readonly value: S; readonly keySchema?: undefined },
 ): TopicDefinition<AvroValue<S>, K>;
 export function defineTopic<V, K extends MessageKey = string>(
-  options: TopicOptions<V, K> & KeySchemaFor<K>,
+  options: TopicOptions<V, NoInfer<K>> & KeySchemaFor<NoInfer<K>>,
 ): TopicDefinition<V, K>;
 export function defineTopic(
   options: TopicOptions<never, MessageKey>,

@@ -17,7 +17,7 @@ import {
   type ConsumerState,
   type ConsumerStats,
 } from './consumer-stats.js';
-import { decodeRecord } from './decode-record.js';
+import { decodeRecord, prepareRecords } from './decode-record.js';
 import { DrainWaiter } from './drain-waiter.js';
 import type { KafkaMessage } from './kafka-message.js';
 import { fromId, idOf, OffsetTracker } from './offset-tracker.js';
@@ -204,7 +204,7 @@ export class ConsumerSession<V, K extends MessageKey> {
   async #onBatch(batch: FetchedBatch): Promise<string | undefined> {
     if (!this.#emitting(batch)) return undefined;
     this.#highWatermarks.set(idOf(batch), batch.highWatermark);
-    await this.#deps.serializers.prepareDecoding(batch.records.map((r) => r.value));
+    await prepareRecords(this.#topic, this.#deps.serializers, batch.records);
     const tracker = this.#tracker.partition(batch);
     const now = Date.now();
     let taken: string | undefined;

@@ -5,6 +5,21 @@ import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js'
 import type { KafkaMessage } from './kafka-message.js';
 
 /**
+ * Loads the writer schemas of a batch's values (and keys, for topics with a key schema) that
+ * are not cached yet, so that {@link decodeRecord} runs synchronously over the batch.
+ *
+ * @throws KafkaBusError `BrokerUnavailable` / `NetworkTimeout` when the registry is away.
+ */
+export async function prepareRecords(
+  topic: TopicDefinition<unknown, MessageKey>,
+  serializers: SerializerManager,
+  records: readonly FetchedRecord[],
+): Promise<void> {
+  await serializers.prepareDecoding(records.map((r) => r.value));
+  if (topic.keySchema) await serializers.prepareDecoding(records.map((r) => r.key));
+}
+
+/**
  * Turns a fetched record into a typed message whose `commit()` is `commit`. The record's
  * schema must have been loaded with `prepareDecoding`.
  *
@@ -18,10 +33,7 @@ export function decodeRecord<V, K extends MessageKey>(
   commit: () => Promise<void>,
 ): KafkaMessage<V, K> {
   const value = serializers.decode(topic, record.value, record) as V;
-  const key =
-    record.key === null
-      ? null
-      : ((topic.keyType === 'buffer' ? record.key : record.key.toString()) as K);
+  const key = serializers.decodeKey(topic, record.key, record) as K | null;
   const messageId = record.headers[MESSAGE_ID_HEADER]?.toString();
   const correlationId = record.headers[CORRELATION_ID_HEADER]?.toString();
   return {

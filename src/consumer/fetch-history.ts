@@ -10,7 +10,7 @@ import { isKafkaBusError, KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { SerializerManager } from '../serde/serializer-manager.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
-import { decodeRecord } from './decode-record.js';
+import { decodeRecord, prepareRecords } from './decode-record.js';
 import type { KafkaMessage } from './kafka-message.js';
 
 /** Where `bus.fetch` starts reading. */
@@ -107,7 +107,7 @@ export async function fetchHistory<V, K extends MessageKey>(
         const range = ranges.get(batch.partition);
         const last = batch.records[batch.records.length - 1]?.offset;
         if (!range || complete(range)) return last;
-        await deps.serializers.prepareDecoding(batch.records.map((r) => r.value));
+        await prepareRecords(topic, deps.serializers, batch.records);
         for (const record of batch.records) {
           const offset = BigInt(record.offset);
           if (offset < range.next || offset >= range.end || complete(range)) continue;

@@ -224,7 +224,8 @@ export class TopicProducer<V, K extends MessageKey = string> {
     const { partitions } = prepared;
     const encoded = prepared.encoder.encode(value, this.#topic.name);
     const keyValue = context.key ?? this.#topic.key?.(value);
-    const key = keyValue === undefined ? null : toBuffer(keyValue);
+    const key =
+      keyValue === undefined ? null : this.#deps.serializers.encodeKey(this.#topic, keyValue);
     const topic = this.#topic.name;
     const partition =
       context.partition ??

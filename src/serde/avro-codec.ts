@@ -1,7 +1,7 @@
 import type avro from 'avsc';
 
 import { KafkaBusError, type KafkaCoordinates } from '../errors/kafka-bus-error.js';
-import { corrupted, HEADER_SIZE, writeHeader } from './wire-format.js';
+import { corrupted, HEADER_SIZE, writeHeader, type FramedPart } from './wire-format.js';
 
 /** A compiled Avro type, as avsc gives it. */
 export type AvroType = avro.Type;
@@ -29,12 +29,12 @@ export class AvroEncoder {
   }
 
   /**
-   * Encodes one value.
+   * Encodes one value (or key: `part` then prefixes the field path in errors with `key.`).
    *
    * @throws KafkaBusError `SerializationFailure` naming the field path, the expected type and
    *   the value found, when the value does not fit the schema.
    */
-  encode(value: unknown, topic?: string): Buffer {
+  encode(value: unknown, topic?: string, part: FramedPart = 'value'): Buffer {
     let end: number;
     try {
       end = this.#type.encode(value, this.#scratch, HEADER_SIZE);
@@ -43,7 +43,7 @@ export class AvroEncoder {
         end = this.#type.encode(value, this.#scratch, HEADER_SIZE);
       }
     } catch (error) {
-      throw describeInvalid(this.#type, value, topic, error);
+      throw describeInvalid(this.#type, value, topic, error, part);
     }
     const framed = Buffer.allocUnsafe(end);
     this.#scratch.copy(framed, HEADER_SIZE, HEADER_SIZE, end);
@@ -71,14 +71,14 @@ export class AvroDecoder {
    * @throws KafkaBusError `CorruptedMessage` with the coordinates when the body is truncated
    *   or does not match the writer's schema.
    */
-  decode(framed: Buffer, where?: KafkaCoordinates): unknown {
+  decode(framed: Buffer, where?: KafkaCoordinates, part: FramedPart = 'value'): unknown {
     let result: { value: unknown; offset: number };
     try {
       result = this.#reader.decode(framed, HEADER_SIZE, this.#resolver);
     } catch (error) {
-      throw corrupted('does not match its writer schema', where ?? {}, error);
+      throw corrupted('does not match its writer schema', where ?? {}, error, part);
     }
-    if (result.offset < 0) throw corrupted('is truncated', where ?? {});
+    if (result.offset < 0) throw corrupted('is truncated', where ?? {}, undefined, part);
     return result.value;
   }
 }
@@ -89,6 +89,7 @@ export function describeInvalid(
   value: unknown,
   topic: string | undefined,
   cause?: unknown,
+  part: FramedPart = 'value',
 ): KafkaBusError {
   let found: { path: string; expected: string; actual: unknown } | undefined;
   type.isValid(value, {
@@ -96,18 +97,22 @@ export function describeInvalid(
       found ??= { path: path.join('.'), expected: describeType(at), actual };
     },
   });
-  const target = topic === undefined ? 'the schema' : `the schema of ${topic}`;
+  const schema = part === 'key' ? 'key schema' : 'schema';
+  const target = topic === undefined ? `the ${schema}` : `the ${schema} of ${topic}`;
+  const what = part === 'key' ? 'Key' : 'Value';
   if (!found) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    return new KafkaBusError(`Value does not fit ${target}: ${reason}`, {
+    return new KafkaBusError(`${what} does not fit ${target}: ${reason}`, {
       type: 'SerializationFailure',
       cause,
       topic,
+      ...(part === 'key' ? { field: 'key' } : {}),
     });
   }
-  const field = found.path === '' ? '(root)' : found.path;
+  const path = part === 'key' ? ['key', found.path].filter(Boolean).join('.') : found.path;
+  const field = path === '' ? '(root)' : path;
   return new KafkaBusError(
-    `Value does not fit ${target}: field ${field} expects ${found.expected}, ` +
+    `${what} does not fit ${target}: field ${field} expects ${found.expected}, ` +
       `found ${preview(found.actual)}`,
     { type: 'SerializationFailure', cause, topic, field },
   );

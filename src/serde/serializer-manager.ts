@@ -11,7 +11,13 @@ import {
   subjectName,
   type SubjectNameStrategy,
 } from './subject-name-strategy.js';
-import { corrupted, HEADER_SIZE, MAGIC_BYTE, readSchemaId } from './wire-format.js';
+import {
+  corrupted,
+  HEADER_SIZE,
+  MAGIC_BYTE,
+  readSchemaId,
+  type FramedPart,
+} from './wire-format.js';
 
 /** Options of the {@link SerializerManager}. */
 export interface SerializerManagerOptions {
@@ -35,7 +41,9 @@ export interface SerializerManagerOptions {
 }
 
 /** The part of a topic definition the serializers read. */
-type AnyTopic = Pick<TopicDefinition<unknown>, 'name' | 'valueSchema'>;
+type AnyTopic = Pick<TopicDefinition<unknown>, 'name' | 'valueSchema' | 'keySchema'> & {
+  readonly keyType?: 'string' | 'buffer';
+};
 
 /** What the manager keeps per topic definition (two definitions of one topic differ). */
 interface TopicSerde {
@@ -63,6 +71,7 @@ export class SerializerManager {
   readonly #strategy: SubjectNameStrategy;
   readonly #logger: Logger;
   readonly #topics = new WeakMap<AnyTopic, TopicSerde>();
+  readonly #keys = new WeakMap<AnyTopic, TopicSerde>();
   readonly #pendingWriters = new Map<number, Promise<void>>();
   #lastTopic: AnyTopic | undefined;
   #lastSerde: TopicSerde | undefined;
@@ -84,9 +93,15 @@ export class SerializerManager {
     return subjectName(this.#strategy, topic.name, 'value', topic.valueSchema);
   }
 
+  /** The subject a topic's Avro keys are registered under, by the configured strategy. */
+  keySubject(topic: AnyTopic): string {
+    return subjectName(this.#strategy, topic.name, 'key', topic.keySchema ?? 'null');
+  }
+
   /**
    * Resolves the registry id of the topic's value schema (registering it when allowed) and
-   * compiles the encoder. Concurrent calls share one registry round trip.
+   * compiles the encoder; the same for its key schema when it has one. Concurrent calls share
+   * one registry round trip.
    *
    * @throws KafkaBusError `SchemaIncompatible` when the subject's compatibility refuses the
    *   schema; `InvalidConfiguration` (field `avro.autoRegister`) when registration is off and
@@ -94,9 +109,60 @@ export class SerializerManager {
    */
   prepareEncoder(topic: AnyTopic): Promise<AvroEncoder> {
     const serde = this.#serde(topic);
-    if (serde.encoder) return Promise.resolve(serde.encoder);
-    serde.pending ??= this.#createEncoder(topic, serde).finally(() => (serde.pending = undefined));
+    const keyReady = topic.keySchema === undefined || this.#keys.get(topic)?.encoder;
+    if (serde.encoder && keyReady) return Promise.resolve(serde.encoder);
+    serde.pending ??= this.#createEncoders(topic, serde).finally(() => (serde.pending = undefined));
     return serde.pending;
+  }
+
+  /**
+   * Encodes a message key as the topic says: with its `keySchema` into Confluent-framed Avro
+   * (the key encoder must have been prepared by {@link prepareEncoder}), else a string as
+   * UTF-8 and a Buffer as is. Synchronous.
+   *
+   * @throws KafkaBusError `SerializationFailure` (field `key` or `key.<path>`) when the key does
+   *   not fit the key schema, or is neither string nor Buffer on a topic without one;
+   *   `InvalidConfiguration` when the key encoder was not prepared.
+   */
+  encodeKey(topic: AnyTopic, key: unknown): Buffer {
+    if (topic.keySchema === undefined) {
+      if (typeof key === 'string') return Buffer.from(key);
+      if (Buffer.isBuffer(key)) return key;
+      throw new KafkaBusError(
+        `Key of ${topic.name} must be a string or a Buffer: the topic has no keySchema`,
+        { type: 'SerializationFailure', topic: topic.name, field: 'key' },
+      );
+    }
+    const encoder = this.#keys.get(topic)?.encoder;
+    if (!encoder) {
+      throw new KafkaBusError(`Key encoder of ${topic.name} used before prepareEncoder`, {
+        type: 'InvalidConfiguration',
+        topic: topic.name,
+        field: 'keySchema',
+      });
+    }
+    return encoder.encode(key, topic.name, 'key');
+  }
+
+  /**
+   * Turns the key bytes of a received record into the message key, as the topic says: Avro
+   * decoded into its `keySchema` (writer schema resolved as for values; it must have been
+   * loaded by {@link prepareDecoding}), else UTF-8 text or the raw Buffer by `keyType`.
+   * A `null` key stays `null`.
+   *
+   * @throws KafkaBusError `CorruptedMessage` with the coordinates when Avro key bytes lack the
+   *   magic byte, name an unknown schema id, cannot be resolved, or are truncated.
+   */
+  decodeKey(topic: AnyTopic, key: Buffer | null, where?: KafkaCoordinates): unknown {
+    if (key === null) return null;
+    if (topic.keySchema === undefined) return topic.keyType === 'buffer' ? key : key.toString();
+    const serde = this.#serde(topic, 'key');
+    const id = key.length >= HEADER_SIZE && key[0] === MAGIC_BYTE ? key.readInt32BE(1) : NaN;
+    let decoder = id === serde.lastId ? serde.lastDecoder : serde.decoders.get(id);
+    if (!decoder) decoder = this.#createDecoder(serde, key, where ?? {}, 'key');
+    serde.lastId = id;
+    serde.lastDecoder = decoder;
+    return decoder.decode(key, where, 'key');
   }
 
   /** The topic's encoder when {@link prepareEncoder} has completed, else `undefined`. */
@@ -155,15 +221,23 @@ export class SerializerManager {
     return decoder.decode(value, where);
   }
 
-  #createDecoder(serde: TopicSerde, value: Buffer, where: KafkaCoordinates): AvroDecoder {
-    const id = readSchemaId(value, where);
+  #createDecoder(
+    serde: TopicSerde,
+    value: Buffer,
+    where: KafkaCoordinates,
+    part: FramedPart = 'value',
+  ): AvroDecoder {
+    const id = readSchemaId(value, where, part);
     const writer = this.cache.writer(id);
-    if (!writer) throw corrupted(`names schema id ${id}, unknown to the registry`, where);
+    if (!writer) {
+      throw corrupted(`names schema id ${id}, unknown to the registry`, where, undefined, part);
+    }
     let decoder: AvroDecoder;
     try {
       decoder = new AvroDecoder(serde.reader, writer);
     } catch (error) {
-      throw corrupted(`has schema id ${id}, which the reader cannot resolve`, where, error);
+      const problem = `has schema id ${id}, which the reader cannot resolve`;
+      throw corrupted(problem, where, error, part);
     }
     serde.decoders.set(id, decoder);
     return decoder;
@@ -176,8 +250,16 @@ export class SerializerManager {
     return serde;
   }
 
-  async #createEncoder(topic: AnyTopic, serde: TopicSerde): Promise<AvroEncoder> {
-    const subject = this.valueSubject(topic);
+  async #createEncoders(topic: AnyTopic, serde: TopicSerde): Promise<AvroEncoder> {
+    const keySerde = topic.keySchema === undefined ? undefined : this.#serde(topic, 'key');
+    const [encoder] = await Promise.all([
+      serde.encoder ?? this.#createEncoder(this.valueSubject(topic), serde),
+      keySerde && (keySerde.encoder ?? this.#createEncoder(this.keySubject(topic), keySerde)),
+    ]);
+    return encoder;
+  }
+
+  async #createEncoder(subject: string, serde: TopicSerde): Promise<AvroEncoder> {
     const id = await this.#resolveId(subject, serde.schemaText);
     const encoder = new AvroEncoder(serde.reader, id);
     serde.encoder = encoder;
@@ -227,19 +309,21 @@ export class SerializerManager {
     this.cache.rememberWriter(id, compile(JSON.parse(text) as AvroSchema));
   }
 
-  #serde(topic: AnyTopic): TopicSerde {
-    let serde = this.#topics.get(topic);
+  #serde(topic: AnyTopic, part: FramedPart = 'value'): TopicSerde {
+    const serdes = part === 'key' ? this.#keys : this.#topics;
+    let serde = serdes.get(topic);
     if (!serde) {
-      const reader = compile(topic.valueSchema);
+      const schema = part === 'key' ? topic.keySchema! : topic.valueSchema;
+      const reader = compile(schema);
       // The schema is registered as written, so defaults, docs and logical types survive.
       const schemaText =
-        typeof topic.valueSchema === 'string' && !/^\s*[[{"]/.test(topic.valueSchema)
-          ? JSON.stringify(topic.valueSchema)
-          : typeof topic.valueSchema === 'string'
-            ? topic.valueSchema
-            : JSON.stringify(topic.valueSchema);
+        typeof schema === 'string' && !/^\s*[[{"]/.test(schema)
+          ? JSON.stringify(schema)
+          : typeof schema === 'string'
+            ? schema
+            : JSON.stringify(schema);
       serde = { reader, schemaText, decoders: new Map(), lastId: NaN, lastDecoder: undefined };
-      this.#topics.set(topic, serde);
+      serdes.set(topic, serde);
     }
     return serde;
   }

@@ -2,7 +2,12 @@ import avro from 'avsc';
 
 import { KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { AvroValue } from './avro-value.js';
-import type { AvroSchema, MessageKey, TopicDefinition } from './topic-definition.js';
+import type {
+  AvroSchema,
+  MessageKey,
+  PlainMessageKey,
+  TopicDefinition,
+} from './topic-definition.js';
 
 /** Options of {@link defineTopic}. */
 export interface TopicOptions<V, K extends MessageKey = string> {
@@ -12,7 +17,12 @@ export interface TopicOptions<V, K extends MessageKey = string> {
   readonly value: AvroSchema;
   /** Derives the message key from a value; keys keep per-key order. */
   readonly key?: (value: V) => K;
-  /** How received keys are handed over: `'string'` (UTF-8, default) or `'buffer'`. */
+  /**
+   * Avro schema of the keys (object, or its JSON text): keys are then Avro-encoded in the
+   * Confluent framing and registered under the key subject (`<name>-key` by default).
+   */
+  readonly keySchema?: AvroSchema;
+  /** How received non-Avro keys are handed over: `'string'` (UTF-8, default) or `'buffer'`. */
   readonly keyType?: K extends Buffer ? 'buffer' : 'string';
   /** Partition count used when the bus creates the topic. Default 1. */
   readonly partitions?: number;
@@ -21,6 +31,12 @@ export interface TopicOptions<V, K extends MessageKey = string> {
   /** Dead-letter topic name. Default `<name>.dlq`. */
   readonly dlq?: string;
 }
+
+/** The key type of a key schema literal: its {@link AvroValue}, without `null`. */
+type AvroKey<KS> = Extract<AvroValue<KS>, MessageKey>;
+
+/** Keys other than strings and Buffers need a `keySchema` to be encoded with. */
+type KeySchemaFor<K> = [K] extends [PlainMessageKey] ? unknown : { readonly keySchema: AvroSchema };
 
 const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 const DEFAULT_PARTITIONS = 1;
@@ -48,12 +64,28 @@ const DEFAULT_REPLICATION_FACTOR = 1;
  *   name: 'payments',
  *   value: { type: 'record', name: 'Payment', fields: [{ name: 'cents', type: 'long' }] },
  * }); // TopicDefinition<{ cents: number }, string>
+ *
+ * // Avro keys: the key type follows from `keySchema` the same way.
+ * const Invoices = defineTopic({
+ *   name: 'invoices',
+ *   value: { type: 'record', name: 'Invoice', fields: [{ name: 'customerId', type: 'string' }] },
+ *   keySchema: {
+ *     type: 'record', name: 'InvoiceKey', fields: [{ name: 'customerId', type: 'string' }],
+ *   },
+ *   key: (invoice) => ({ customerId: invoice.customerId }),
+ * }); // TopicDefinition<{ customerId: string }, { customerId: string }>
  */
-export function defineTopic<const S, K extends MessageKey = string>(
-  options: TopicOptions<AvroValue<S>, K> & { readonly value: S },
+export function defineTopic<const S, const KS>(
+  options: TopicOptions<AvroValue<S>, AvroKey<KS>> & {
+    readonly value: S;
+    readonly keySchema: KS;
+  },
+): TopicDefinition<AvroValue<S>, AvroKey<KS>>;
+export function defineTopic<const S, K extends PlainMessageKey = string>(
+  options: TopicOptions<AvroValue<S>, K> & { readonly value: S; readonly keySchema?: undefined },
 ): TopicDefinition<AvroValue<S>, K>;
 export function defineTopic<V, K extends MessageKey = string>(
-  options: TopicOptions<V, K>,
+  options: TopicOptions<V, NoInfer<K>> & KeySchemaFor<NoInfer<K>>,
 ): TopicDefinition<V, K>;
 export function defineTopic(
   options: TopicOptions<never, MessageKey>,
@@ -74,11 +106,14 @@ export function defineTopic(
   if (keyType !== 'string' && keyType !== 'buffer') {
     invalid('keyType', `must be 'string' or 'buffer', got ${JSON.stringify(keyType)}`);
   }
-  const valueSchema = checkSchema(options.value);
+  const valueSchema = checkSchema('value', options.value);
+  const keySchema =
+    options.keySchema === undefined ? undefined : checkSchema('keySchema', options.keySchema);
 
   return Object.freeze({
     name: options.name,
     valueSchema,
+    ...(keySchema === undefined ? {} : { keySchema }),
     key: options.key,
     keyType,
     partitions,
@@ -100,19 +135,19 @@ function checkCount(field: string, count: number): number {
   return count;
 }
 
-function checkSchema(schema: AvroSchema): AvroSchema {
+function checkSchema(field: string, schema: AvroSchema): AvroSchema {
   let parsed: unknown = schema;
   if (typeof schema === 'string' && /^\s*[[{"]/.test(schema)) {
     try {
       parsed = JSON.parse(schema);
     } catch (error) {
-      invalid('value', `is not valid JSON: ${(error as Error).message}`);
+      invalid(field, `is not valid JSON: ${(error as Error).message}`);
     }
   }
   try {
     avro.Type.forSchema(parsed as avro.Schema);
   } catch (error) {
-    invalid('value', `is not a valid Avro schema: ${(error as Error).message}`);
+    invalid(field, `is not a valid Avro schema: ${(error as Error).message}`);
   }
   return parsed as AvroSchema;
 }

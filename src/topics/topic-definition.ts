@@ -1,15 +1,21 @@
 /** An Avro schema: a JSON object, an array (union) or a primitive type name. */
 export type AvroSchema = string | Readonly<Record<string, unknown>> | readonly unknown[];
 
-/** What a topic definition may use as a message key. */
-export type MessageKey = string | Buffer;
+/**
+ * What a topic definition may use as a message key: a string or Buffer, or, when the topic has
+ * a `keySchema`, any non-null value of that Avro schema (a record, a number…).
+ */
+export type MessageKey = PlainMessageKey | number | bigint | boolean | object;
+
+/** A key sent as its bytes (UTF-8 for strings), on topics without a `keySchema`. */
+export type PlainMessageKey = string | Buffer;
 
 /**
  * A typed topic: its name, the Avro schema of its values, how to derive keys, and what the
  * bus needs to create it. Built by {@link defineTopic}; immutable.
  *
  * @typeParam V the value type
- * @typeParam K the key type (string or Buffer)
+ * @typeParam K the key type (string or Buffer, or a value of `keySchema`)
  */
 export interface TopicDefinition<V, K extends MessageKey = string> {
   /** The Kafka topic name. */
@@ -22,10 +28,13 @@ export interface TopicDefinition<V, K extends MessageKey = string> {
    */
   key?(value: V): K;
   /**
-   * How received keys are handed over: UTF-8 text (default) or raw bytes. Avro-encoded keys
-   * (subject `<topic>-key`, which the subject name strategies already name) are not offered
-   * yet: keys are typed `string | Buffer` through the producer and the consumer, and Avro keys
-   * need a key serde called where those build and read records.
+   * The Avro schema of keys, when keys are Avro-encoded (Confluent framing, registered under
+   * the key subject, `<name>-key` by default). Without it keys are plain bytes, see `keyType`.
+   */
+  readonly keySchema?: AvroSchema;
+  /**
+   * How received non-Avro keys are handed over: UTF-8 text (default) or raw bytes. Ignored
+   * when `keySchema` is set.
    */
   readonly keyType: 'string' | 'buffer';
   /** Partitions the bus creates the topic with, when it creates it. */

@@ -41,3 +41,26 @@ test('the key function must return the key type', () => {
   // @ts-expect-error a number is not a message key
   defineTopic<Order>({ name: 'x', value: schema, key: (o) => o.amount });
 });
+
+test('an Avro key schema types the key', () => {
+  const keySchema = {
+    type: 'record',
+    name: 'K',
+    fields: [{ name: 'customerId', type: 'string' }],
+  } as const;
+  const Keyed = defineTopic({
+    name: 'keyed',
+    value: { type: 'record', name: 'V', fields: [{ name: 'customerId', type: 'string' }] },
+    keySchema,
+    key: (v) => ({ customerId: v.customerId }),
+  });
+  expectTypeOf<TopicKey<typeof Keyed>>().toEqualTypeOf<{ customerId: string }>();
+  expectTypeOf(Keyed.name).toBeString();
+  defineTopic({
+    name: 'keyed',
+    value: 'string',
+    keySchema,
+    // @ts-expect-error the key must fit the key schema
+    key: (v) => ({ customerId: v.length }),
+  });
+});

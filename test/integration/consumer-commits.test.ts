@@ -1,27 +1,23 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { KafkaMessage } from '../../src/index.js';
 import {
-  BusPool,
   committedOffsets,
   eventually,
   sendTicks,
   tickTopic,
   type Tick,
 } from '../support/consumer-fixtures.js';
-import { uniqueTopic } from '../support/integration.js';
-
-const pool = new BusPool();
-afterAll(() => pool.closeAll());
+import { uniqueTopic, testBus } from '../support/integration.js';
 
 describe('consumer commits against a real broker', () => {
   it('redelivers uncommitted messages after a restart, and not the committed ones', async () => {
     const Ticks = tickTopic('restart');
     const groupId = uniqueTopic('g');
-    await sendTicks(pool.bus(), Ticks, 0, 10);
+    await sendTicks(testBus(), Ticks, 0, 10);
 
-    const first = pool.bus();
+    const first = testBus();
     const seen = await firstValueFrom(
       first.consume(Ticks, { groupId, fromBeginning: true }).pipe(take(10), toArray()),
     );
@@ -31,7 +27,7 @@ describe('consumer commits against a real broker', () => {
     expect((await committedOffsets(groupId, Ticks.name)).get(0)).toBe('4');
 
     const again = await firstValueFrom(
-      pool.bus().consume(Ticks, { groupId, fromBeginning: true }).pipe(take(6), toArray()),
+      testBus().consume(Ticks, { groupId, fromBeginning: true }).pipe(take(6), toArray()),
     );
     expect(again.map((m) => m.value.id)).toEqual([4, 5, 6, 7, 8, 9]);
   });
@@ -39,11 +35,13 @@ describe('consumer commits against a real broker', () => {
   it('commits out-of-order acks only up to the first unprocessed offset', async () => {
     const Ticks = tickTopic('gaps');
     const groupId = uniqueTopic('g');
-    await sendTicks(pool.bus(), Ticks, 0, 6);
+    await sendTicks(testBus(), Ticks, 0, 6);
 
-    const consumer = pool
-      .bus()
-      .consumer(Ticks, { groupId, fromBeginning: true, commitEveryAcks: 1 });
+    const consumer = testBus().consumer(Ticks, {
+      groupId,
+      fromBeginning: true,
+      commitEveryAcks: 1,
+    });
     const seen: KafkaMessage<Tick>[] = [];
     const subscription = consumer.messages$.subscribe((m) => seen.push(m));
     try {
@@ -73,9 +71,9 @@ describe('consumer commits against a real broker', () => {
   it('pauses a partition at the high-water mark and resumes when drained', async () => {
     const Ticks = tickTopic('slow');
     const groupId = uniqueTopic('g');
-    await sendTicks(pool.bus(), Ticks, 0, 200);
+    await sendTicks(testBus(), Ticks, 0, 200);
 
-    const bus = pool.bus();
+    const bus = testBus();
     const consumer = bus.consumer(Ticks, { groupId, fromBeginning: true, highWaterMark: 20 });
     const seen: KafkaMessage<Tick>[] = [];
     const subscription = consumer.messages$.subscribe((m) => seen.push(m));
@@ -108,9 +106,9 @@ describe('consumer commits against a real broker', () => {
   it('seeks an assigned partition and delivers from the new offset', async () => {
     const Ticks = tickTopic('seek');
     const groupId = uniqueTopic('g');
-    await sendTicks(pool.bus(), Ticks, 0, 10);
+    await sendTicks(testBus(), Ticks, 0, 10);
 
-    const consumer = pool.bus().consumer(Ticks, { groupId, fromBeginning: true });
+    const consumer = testBus().consumer(Ticks, { groupId, fromBeginning: true });
     const seen: number[] = [];
     const subscription = consumer.messages$.subscribe((m) => {
       seen.push(m.value.id);

@@ -2,20 +2,16 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 import kafkajs from 'kafkajs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { KafkaBusError } from '../../src/index.js';
 import {
-  BusPool,
   committedOffsets,
   eventually,
   sendTicks,
   tickTopic,
 } from '../support/consumer-fixtures.js';
-import { plainKafka, uniqueTopic } from '../support/integration.js';
-
-const pool = new BusPool();
-afterAll(() => pool.closeAll());
+import { plainKafka, uniqueTopic, testBus } from '../support/integration.js';
 
 const run = promisify(execFile);
 
@@ -29,7 +25,7 @@ describe('consumer faults against a real broker', () => {
   it('surfaces raw garbage as CorruptedMessage while the partition keeps flowing', async () => {
     const Ticks = tickTopic('garbage');
     const groupId = uniqueTopic('g');
-    const bus = pool.bus();
+    const bus = testBus();
     await sendTicks(bus, Ticks, 0, 2);
     const raw = plainKafka().producer({
       createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
@@ -70,7 +66,7 @@ describe('consumer faults against a real broker', () => {
   it('recovers from a broker restart mid-stream without losing messages', async () => {
     const Ticks = tickTopic('restart-broker', 2);
     const groupId = uniqueTopic('g');
-    const bus = pool.bus();
+    const bus = testBus();
     const handled = new Set<number>();
     const subscription = bus.subscribe(Ticks, (m) => void handled.add(m.value.id), {
       groupId,

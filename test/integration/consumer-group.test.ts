@@ -1,17 +1,13 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { ManagedSubscription, TopicPartition } from '../../src/index.js';
 import {
-  BusPool,
   committedOffsets,
   eventually,
   sendTicks,
   tickTopic,
 } from '../support/consumer-fixtures.js';
-import { uniqueTopic } from '../support/integration.js';
-
-const pool = new BusPool();
-afterAll(() => pool.closeAll());
+import { uniqueTopic, testBus } from '../support/integration.js';
 
 const PARTITIONS = 4;
 const PER_PARTITION = 50;
@@ -20,7 +16,7 @@ describe('a consumer group against a real broker', () => {
   it('splits partitions; a third member joining and leaving loses nothing', async () => {
     const Ticks = tickTopic('group', PARTITIONS);
     const groupId = uniqueTopic('g');
-    const producer = pool.bus();
+    const producer = testBus();
     const handled = new Set<number>();
     let sent = 0;
     const sendRound = async () => {
@@ -31,7 +27,7 @@ describe('a consumer group against a real broker', () => {
       sent += PER_PARTITION;
     };
     const member = (): ManagedSubscription =>
-      pool.bus().subscribe(
+      testBus().subscribe(
         Ticks,
         async (m) => {
           await new Promise((resolve) => setTimeout(resolve, 2));

@@ -1,20 +1,16 @@
 import { concatMap, firstValueFrom, take, toArray } from 'rxjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { KafkaMessage } from '../../src/index.js';
 import { commitAfter } from '../../src/operators.js';
 import {
-  BusPool,
   committedOffsets,
   eventually,
   sendTicks,
   tickTopic,
   type Tick,
 } from '../support/consumer-fixtures.js';
-import { recordCount, uniqueTopic } from '../support/integration.js';
-
-const pool = new BusPool();
-afterAll(() => pool.closeAll());
+import { recordCount, uniqueTopic, testBus } from '../support/integration.js';
 
 const coordinates = (messages: readonly KafkaMessage<Tick>[]) =>
   messages.map((m) => `${m.partition}:${m.offset}:${m.value.id}`);
@@ -22,7 +18,7 @@ const coordinates = (messages: readonly KafkaMessage<Tick>[]) =>
 describe('reading a topic against a real broker', () => {
   it('fetches history in partition-offset order without touching committed offsets', async () => {
     const Ticks = tickTopic('fetch', 2);
-    const bus = pool.bus();
+    const bus = testBus();
     await sendTicks(bus, Ticks, 100, 105, 1);
     await sendTicks(bus, Ticks, 0, 5, 0);
     const groupId = uniqueTopic('g');
@@ -74,7 +70,7 @@ describe('reading a topic against a real broker', () => {
   it('emits batches by size and time and commits them with batch.commit()', async () => {
     const Ticks = tickTopic('batches');
     const groupId = uniqueTopic('g');
-    const bus = pool.bus();
+    const bus = testBus();
     await sendTicks(bus, Ticks, 0, 25);
 
     const batches = await firstValueFrom(
@@ -97,7 +93,7 @@ describe('reading a topic against a real broker', () => {
   it('commits after a step with commitAfter, with steps finishing out of order', async () => {
     const Ticks = tickTopic('commit-after');
     const groupId = uniqueTopic('g');
-    const bus = pool.bus();
+    const bus = testBus();
     await sendTicks(bus, Ticks, 0, 20);
 
     const consumer = bus.consumer(Ticks, { groupId, fromBeginning: true });
@@ -128,7 +124,7 @@ describe('reading a topic against a real broker', () => {
   it('retries a failing handler, then onFailed; other partitions go on', async () => {
     const Ticks = tickTopic('failing', 2);
     const groupId = uniqueTopic('g');
-    const bus = pool.bus();
+    const bus = testBus();
     await sendTicks(bus, Ticks, 0, 5, 0);
     await sendTicks(bus, Ticks, 100, 105, 1);
 
@@ -168,8 +164,8 @@ describe('reading a topic against a real broker', () => {
   it('drains handlers on close, commits what they finished and leaves the group', async () => {
     const Ticks = tickTopic('close');
     const groupId = uniqueTopic('g');
-    const bus = pool.bus();
-    await sendTicks(pool.bus(), Ticks, 0, 3);
+    const bus = testBus();
+    await sendTicks(testBus(), Ticks, 0, 3);
 
     let started = 0;
     const finished: number[] = [];

@@ -1,5 +1,5 @@
 import { defineTopic, type MessageBus, type TopicDefinition } from '../../src/index.js';
-import { plainKafka, testBus, uniqueTopic } from './integration.js';
+import { plainKafka, uniqueTopic } from './integration.js';
 
 /** The value the consumer tests send. */
 export interface Tick {
@@ -16,21 +16,6 @@ const tickSchema = {
 /** A fresh topic of ticks with the given number of partitions. */
 export function tickTopic(prefix: string, partitions = 1): TopicDefinition<Tick, string> {
   return defineTopic<Tick>({ name: uniqueTopic(prefix), value: tickSchema, partitions });
-}
-
-/** Buses made by a test file, closed at its end. */
-export class BusPool {
-  readonly #buses: MessageBus[] = [];
-
-  bus(): MessageBus {
-    const bus = testBus();
-    this.#buses.push(bus);
-    return bus;
-  }
-
-  async closeAll(): Promise<void> {
-    await Promise.all(this.#buses.map((b) => b.close()));
-  }
 }
 
 /** Sends ticks `from` (inclusive) to `to` (exclusive) to one partition. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { defineTopic, KafkaBusError } from '../../src/index.js';
 import { HEADER_SIZE } from '../../src/serde/wire-format.js';
-import { plainKafka, recordCount, testBus, uniqueTopic } from '../support/integration.js';
+import { readRaw, recordCount, testBus, uniqueTopic } from '../support/integration.js';
 
 interface Tick {
   id: string;
@@ -32,30 +32,11 @@ const javaReference = JSON.parse(
 
 /** Every record of a topic as [partition, key, decoded id], read with an independent client. */
 async function readAll(topic: string, count: number) {
-  const consumer = plainKafka().consumer({ groupId: uniqueTopic('reader') });
-  const seen: { partition: number; key: string | null; id: string }[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${seen.length} records`)), 40_000);
-      void consumer.run({
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) {
-            const tick = tickType.fromBuffer(m.value!.subarray(HEADER_SIZE)) as Tick;
-            seen.push({ partition: batch.partition, key: m.key?.toString() ?? null, id: tick.id });
-          }
-          if (seen.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return seen;
+  return (await readRaw(topic, count)).map((m) => ({
+    partition: m.partition,
+    key: m.key?.toString() ?? null,
+    id: (tickType.fromBuffer(m.value!.subarray(HEADER_SIZE)) as Tick).id,
+  }));
 }
 
 describe('producer against the broker', () => {

@@ -47,18 +47,21 @@ export function plainKafka(): kafkajs.Kafka {
   });
 }
 
+/** A record as stored, with the partition it was read from. */
+export type RawRecord = kafkajs.KafkaMessage & { readonly partition: number };
+
 /** Reads the first `count` raw records of a topic with a throwaway group. */
-export async function readRaw(topic: string, count: number): Promise<kafkajs.KafkaMessage[]> {
+export async function readRaw(topic: string, count: number): Promise<RawRecord[]> {
   const consumer = plainKafka().consumer({ groupId: uniqueTopic('raw-reader') });
-  const seen: kafkajs.KafkaMessage[] = [];
+  const seen: RawRecord[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${seen.length} records`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`only ${seen.length} records`)), 40_000);
       void consumer.run({
-        eachMessage: async ({ message }) => {
-          seen.push(message);
+        eachMessage: async ({ partition, message }) => {
+          seen.push({ ...message, partition });
           if (seen.length >= count) {
             clearTimeout(timer);
             resolve();

@@ -1,7 +1,7 @@
 import { filter, map, type Observable } from 'rxjs';
 
 import { KafkaBusError } from '../errors/kafka-bus-error.js';
-import { batchBy } from '../operators/batch-by.js';
+import { batchArraysBy } from '../operators/batch-by.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
 import type { ConsumeOptions } from './consume-options.js';
 import { sessionStream, type ConsumeTopicDeps } from './consume-topic.js';
@@ -38,11 +38,11 @@ export function consumeBatches<V, K extends MessageKey>(
       field: 'maxBatchSize',
     });
   }
-  const batching = batchBy<KafkaMessage<V, K>>({ maxBatchSize, maxWaitMs });
+  const batching = batchArraysBy<KafkaMessage<V, K>>({ maxBatchSize, maxWaitMs });
 
-  return sessionStream(topic, options, deps, ({ messages, session }) => {
+  return sessionStream(topic, options, deps, ({ chunks, session }) => {
     const assigned = (message: KafkaMessage<V, K>) => session.isAssigned(message);
-    return messages.pipe(
+    return chunks.pipe(
       batching,
       // Usually every partition is still assigned: keep the array rather than copy it.
       map((batch) => (batch.every(assigned) ? batch : batch.filter(assigned))),

@@ -1,4 +1,4 @@
-import { Observable, Subject } from 'rxjs';
+import { concatAll, Observable, Subject } from 'rxjs';
 
 import type { TopicPartition } from '../driver/kafka-driver.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
@@ -24,6 +24,8 @@ export interface ConsumeTopicDeps extends ConsumerSessionDeps {
 /** What a stream built on a session sees. */
 export interface SessionStreamContext<V, K extends MessageKey> {
   readonly messages: Observable<KafkaMessage<V, K>>;
+  /** The same messages as they leave the session: arrays of one partition's messages. */
+  readonly chunks: Observable<readonly KafkaMessage<V, K>[]>;
   /** Partitions taken away at rebalances. */
   readonly revoked: Observable<readonly TopicPartition[]>;
   readonly session: ConsumerSession<V, K>;
@@ -55,15 +57,16 @@ export function sessionStream<V, K extends MessageKey, T>(
   onSession?: (session: ConsumerSession<V, K> | undefined) => void,
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const messages = new Subject<KafkaMessage<V, K>>();
+    const chunks = new Subject<readonly KafkaMessage<V, K>[]>();
     const revoked = new Subject<readonly TopicPartition[]>();
     const session = new ConsumerSession(topic, options, deps, {
-      next: (message) => messages.next(message),
-      error: (error) => messages.error(error),
+      next: (messages) => chunks.next(messages),
+      error: (error) => chunks.error(error),
       revoked: (partitions) => revoked.next(partitions),
     });
     onSession?.(session);
-    const subscription = build({ messages, revoked, session }).subscribe(subscriber);
+    const messages = chunks.pipe(concatAll());
+    const subscription = build({ messages, chunks, revoked, session }).subscribe(subscriber);
     const forget = deps.onRunning?.(
       async (drainMs) => {
         await session.stop(drainMs);
@@ -71,7 +74,7 @@ export function sessionStream<V, K extends MessageKey, T>(
       },
       () => session.stats(),
     );
-    session.start().catch((error: unknown) => messages.error(error));
+    session.start().catch((error: unknown) => chunks.error(error));
 
     return () => {
       forget?.();

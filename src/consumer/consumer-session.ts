@@ -1,6 +1,7 @@
 import type {
   DriverConsumer,
   FetchedBatch,
+  FetchedRecord,
   KafkaDriver,
   TopicPartition,
   TopicPartitionOffset,
@@ -9,6 +10,7 @@ import { isKafkaBusError, KafkaBusError } from '../errors/kafka-bus-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { SerializerManager } from '../serde/serializer-manager.js';
 import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js';
+import { Backpressure } from './backpressure.js';
 import { CommitScheduler } from './commit-scheduler.js';
 import { CONSUME_DEFAULTS, type ConsumeOptions } from './consume-options.js';
 import {
@@ -20,7 +22,7 @@ import {
 import { decodeRecord, prepareRecords } from './decode-record.js';
 import { DrainWaiter } from './drain-waiter.js';
 import type { KafkaMessage } from './kafka-message.js';
-import { fromId, idOf, OffsetTracker } from './offset-tracker.js';
+import { idOf, OffsetTracker } from './offset-tracker.js';
 import type { PartitionTracker } from './partition-tracker.js';
 
 /** What a {@link ConsumerSession} is built on. */
@@ -34,7 +36,8 @@ export interface ConsumerSessionDeps {
 
 /** Where a session hands its output. */
 export interface SessionOutput<V, K extends MessageKey> {
-  next(message: KafkaMessage<V, K>): void;
+  /** Messages of one partition, in offset order. */
+  next(messages: readonly KafkaMessage<V, K>[]): void;
   error(error: KafkaBusError): void;
   /** Partitions taken away at a rebalance: their queued messages should be dropped. */
   revoked?(partitions: readonly TopicPartition[]): void;
@@ -64,7 +67,7 @@ export class ConsumerSession<V, K extends MessageKey> {
   readonly #logger: Logger;
   readonly #tracker = new OffsetTracker();
   readonly #commits: CommitScheduler;
-  readonly #paused = new Set<string>();
+  readonly #backpressure: Backpressure;
   readonly #highWatermarks = new Map<string, string>();
   readonly #drain = new DrainWaiter(() => this.#pendingTotal());
   #owned: Set<number> | undefined;
@@ -90,6 +93,13 @@ export class ConsumerSession<V, K extends MessageKey> {
       owned: (tp) => this.#mayCommit(tp),
       intervalMs: options.commitIntervalMs ?? CONSUME_DEFAULTS.commitIntervalMs,
       maxPendingAcks: options.commitEveryAcks ?? CONSUME_DEFAULTS.commitEveryAcks,
+      logger: this.#logger,
+    });
+    this.#backpressure = new Backpressure({
+      highWaterMark: options.highWaterMark ?? CONSUME_DEFAULTS.highWaterMark,
+      highWaterMarkBytes: options.highWaterMarkBytes ?? CONSUME_DEFAULTS.highWaterMarkBytes,
+      pause: (partitions) => this.#consumer?.pause(partitions),
+      resume: (partitions) => this.#consumer?.resume(partitions),
       logger: this.#logger,
     });
   }
@@ -142,7 +152,18 @@ export class ConsumerSession<V, K extends MessageKey> {
    */
   commitAll(messages: readonly TopicPartitionOffset[]): Promise<void> {
     let acked = 0;
-    for (const message of messages) if (this.#ackOne(message)) acked += 1;
+    let run: TopicPartitionOffset | undefined;
+    let tracker: PartitionTracker | undefined;
+    // Messages come in runs of one partition: look its tracker up once per run.
+    for (const message of messages) {
+      if (message.partition !== run?.partition || message.topic !== run.topic) {
+        if (run && tracker) this.#afterAcks(run, tracker);
+        run = message;
+        tracker = this.#owns(message) ? this.#tracker.find(message) : undefined;
+      }
+      if (tracker?.ack(message.offset)) acked += 1;
+    }
+    if (run && tracker) this.#afterAcks(run, tracker);
     return acked > 0 ? this.#commits.request(acked) : Promise.resolve();
   }
 
@@ -173,7 +194,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     }
     this.#tracker.partition(tp).reset(offset);
     this.#consumer.seek({ ...tp, offset });
-    if (this.#paused.delete(idOf(tp))) this.#consumer.resume([tp]);
+    if (this.#backpressure.forget(tp)) this.#consumer.resume([tp]);
     this.#drain.check();
   }
 
@@ -186,7 +207,7 @@ export class ConsumerSession<V, K extends MessageKey> {
           ...tp,
           tracker: this.#tracker.partition(tp),
           highWatermark: this.#highWatermarks.get(idOf(tp)),
-          paused: this.#paused.has(idOf(tp)),
+          paused: this.#backpressure.isPaused(tp),
         },
         now,
       ),
@@ -206,36 +227,48 @@ export class ConsumerSession<V, K extends MessageKey> {
     this.#highWatermarks.set(idOf(batch), batch.highWatermark);
     await prepareRecords(this.#topic, this.#deps.serializers, batch.records);
     const tracker = this.#tracker.partition(batch);
+    const records = batch.records;
+    const where = { topic: batch.topic, partition: batch.partition, offset: '' };
+    const commit = this.#commitOne;
     const now = Date.now();
     let taken: string | undefined;
+    let index = 0;
 
-    for (const record of batch.records) {
-      // Records left here are fetched again after a resume, so at most a high-water mark of
-      // messages is ever pending downstream, however large the fetched batch.
-      if (!this.#emitting(batch) || this.#full(tracker)) break;
-      taken = record.offset;
-      if (!tracker.track(record.offset, record.value?.length ?? 0, now)) continue;
-      let message: KafkaMessage<V, K>;
-      try {
-        message = decodeRecord(this.#topic, this.#deps.serializers, record, () =>
-          this.#ack(record),
-        );
-      } catch (error) {
-        await this.#reject(error);
-        tracker.ack(record.offset);
-        this.#commits.request().catch(() => undefined);
-        continue;
+    // Records left here are fetched again after a resume, so at most a high-water mark of
+    // messages is ever pending downstream, however large the fetched batch. Messages go out
+    // in arrays, one per run of records that fits under the mark; a subscriber that processes
+    // them at once makes room for the next run of the same fetched batch.
+    const backpressure = this.#backpressure;
+    while (index < records.length && this.#emitting(batch) && !backpressure.full(tracker)) {
+      const messages: KafkaMessage<V, K>[] = [];
+      let corrupted: unknown;
+      for (; index < records.length && !backpressure.full(tracker); index += 1) {
+        const record = records[index] as FetchedRecord;
+        taken = record.offset;
+        if (!tracker.track(record.offset, record.value?.length ?? 0, now)) continue;
+        where.offset = record.offset;
+        try {
+          messages.push(decodeRecord(this.#topic, this.#deps.serializers, record, where, commit));
+        } catch (error) {
+          corrupted = error;
+          index += 1;
+          break;
+        }
       }
-      this.#output.next(message);
+      if (messages.length > 0) this.#output.next(messages);
+      if (corrupted === undefined) continue;
+      await this.#skipCorrupted(tracker, taken as string, corrupted);
+      // A rebalance may have come meanwhile: the partition's tracker is then a new one.
+      if (this.#tracker.find(batch) !== tracker) return taken;
     }
-    this.#applyBackpressure(batch);
+    backpressure.pauseIfFull(batch, tracker);
     return taken;
   }
 
-  #full(tracker: PartitionTracker): boolean {
-    const count = this.#options.highWaterMark ?? CONSUME_DEFAULTS.highWaterMark;
-    const bytes = this.#options.highWaterMarkBytes ?? CONSUME_DEFAULTS.highWaterMarkBytes;
-    return tracker.pendingCount >= count || tracker.pendingBytes >= bytes;
+  async #skipCorrupted(tracker: PartitionTracker, offset: string, error: unknown): Promise<void> {
+    await this.#reject(error);
+    tracker.ack(offset);
+    this.#commits.request().catch(() => undefined);
   }
 
   #onRebalancing(rejoinWaits: boolean): Promise<void> {
@@ -278,39 +311,18 @@ export class ConsumerSession<V, K extends MessageKey> {
     }
   }
 
-  #ack(record: TopicPartitionOffset): Promise<void> {
-    return this.#ackOne(record) ? this.#commits.request() : Promise.resolve();
-  }
+  /** What an emitted message's `commit()` does. */
+  readonly #commitOne = (message: TopicPartitionOffset): Promise<void> => {
+    const tracker = this.#owns(message) ? this.#tracker.find(message) : undefined;
+    if (!tracker?.ack(message.offset)) return Promise.resolve();
+    this.#afterAcks(message, tracker);
+    return this.#commits.request();
+  };
 
-  #ackOne(record: TopicPartitionOffset): boolean {
-    if (!this.#owns(record)) return false;
-    const tracker = this.#tracker.find(record);
-    if (!tracker || !tracker.ack(record.offset)) return false;
-    this.#resumeIfDrained(record);
+  /** Resumes a partition that drained enough and releases drain waiters. */
+  #afterAcks(tp: TopicPartition, tracker: PartitionTracker): void {
+    this.#backpressure.resumeIfDrained(tp, tracker);
     this.#drain.check();
-    return true;
-  }
-
-  #applyBackpressure(tp: TopicPartition): void {
-    const tracker = this.#tracker.find(tp);
-    if (!tracker || this.#paused.has(idOf(tp))) return;
-    if (this.#full(tracker)) {
-      this.#paused.add(idOf(tp));
-      this.#consumer?.pause([{ topic: tp.topic, partition: tp.partition }]);
-      this.#logger.debug({ partition: tp.partition }, 'partition paused');
-    }
-  }
-
-  #resumeIfDrained(tp: TopicPartition): void {
-    // Runs per acknowledged message: skip building the id while nothing is paused.
-    if (this.#paused.size === 0 || !this.#paused.has(idOf(tp))) return;
-    const tracker = this.#tracker.find(tp);
-    const count = this.#options.highWaterMark ?? CONSUME_DEFAULTS.highWaterMark;
-    const bytes = this.#options.highWaterMarkBytes ?? CONSUME_DEFAULTS.highWaterMarkBytes;
-    if (tracker && (tracker.pendingCount > count / 2 || tracker.pendingBytes > bytes / 2)) return;
-    this.#paused.delete(idOf(tp));
-    this.#consumer?.resume([{ topic: tp.topic, partition: tp.partition }]);
-    this.#logger.debug({ partition: tp.partition }, 'partition resumed');
   }
 
   #onAssigned(partitions: readonly TopicPartition[]): void {
@@ -320,7 +332,7 @@ export class ConsumerSession<V, K extends MessageKey> {
       if (owned.has(idOf(tp))) continue;
       // Revoked: its pending messages belong to the new owner now; never commit them here.
       this.#tracker.drop(tp);
-      this.#paused.delete(idOf(tp));
+      this.#backpressure.forget(tp);
       this.#highWatermarks.delete(idOf(tp));
       revoked.push(tp);
     }
@@ -330,8 +342,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     this.#rebalance = undefined;
     if (!this.#stopped) this.#state = 'running';
     // kafkajs may forget pauses across a rejoin; pausing again is harmless.
-    const stillPaused = [...this.#paused].map((id) => fromId(id));
-    if (stillPaused.length > 0) this.#consumer?.pause(stillPaused);
+    this.#backpressure.reapply();
     if (revoked.length > 0) this.#output.revoked?.(revoked);
     this.#drain.check();
     this.#logger.info({ partitions: partitions.map((p) => p.partition) }, 'partitions assigned');

@@ -108,12 +108,15 @@ export async function fetchHistory<V, K extends MessageKey>(
         const last = batch.records[batch.records.length - 1]?.offset;
         if (!range || complete(range)) return last;
         await prepareRecords(topic, deps.serializers, batch.records);
+        const where = { topic: batch.topic, partition: batch.partition, offset: '' };
         for (const record of batch.records) {
           const offset = BigInt(record.offset);
           if (offset < range.next || offset >= range.end || complete(range)) continue;
           range.next = offset + 1n;
+          where.offset = record.offset;
           try {
-            range.messages.push(decodeRecord(topic, deps.serializers, record, noCommit) as never);
+            const message = decodeRecord(topic, deps.serializers, record, where, noCommit);
+            range.messages.push(message as never);
           } catch (error) {
             if (!isKafkaBusError(error)) throw error;
             options.onCorrupted?.(error);

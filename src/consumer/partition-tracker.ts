@@ -19,6 +19,8 @@ export class PartitionTracker {
   // entry by binary search, and no per-offset map or BigInt is needed on the per-record path.
   readonly #entries: Delivered[] = [];
   #head = 0;
+  /** Index of the entry found last: acks mostly come in order, so the next is tried first. */
+  #cursor = -1;
   /** The last tracked offset (or one before the reset point), as a canonical decimal. */
   #lastTracked: string | undefined;
   #pendingCount = 0;
@@ -118,6 +120,7 @@ export class PartitionTracker {
   reset(offset: string): void {
     this.#entries.length = 0;
     this.#head = 0;
+    this.#cursor = -1;
     this.#pendingCount = 0;
     this.#pendingBytes = 0;
     const next = BigInt(offset);
@@ -131,13 +134,20 @@ export class PartitionTracker {
     const entries = this.#entries;
     let low = this.#head;
     let high = entries.length - 1;
-    // Acks mostly come in order: try the oldest entry first.
-    if (low <= high && (entries[low] as Delivered).offset === offset) return entries[low];
+    // Acks mostly come in order: try the entry after the last one found, then the oldest.
+    const next = Math.max(this.#cursor + 1, low);
+    if (next <= high && (entries[next] as Delivered).offset === offset) {
+      this.#cursor = next;
+      return entries[next];
+    }
     while (low <= high) {
       const middle = (low + high) >>> 1;
       const entry = entries[middle] as Delivered;
       const order = compareOffsets(entry.offset, offset);
-      if (order === 0) return entry;
+      if (order === 0) {
+        this.#cursor = middle;
+        return entry;
+      }
       if (order < 0) low = middle + 1;
       else high = middle - 1;
     }
@@ -147,6 +157,7 @@ export class PartitionTracker {
   #compact(): void {
     if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#entries.length) {
       this.#entries.splice(0, this.#head);
+      this.#cursor = Math.max(-1, this.#cursor - this.#head);
       this.#head = 0;
     }
   }

@@ -97,7 +97,9 @@ export interface DriverConsumerConfig {
 }
 
 /** A record as fetched from a partition. */
-export interface FetchedRecord extends TopicPartitionOffset {
+export interface FetchedRecord {
+  /** Offset as a decimal string. */
+  readonly offset: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: RecordHeaders;

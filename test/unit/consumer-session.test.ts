@@ -58,7 +58,7 @@ async function setup() {
     { groupId: 'g', commitIntervalMs: 5, rebalanceDrainMs: 300 },
     { driver, serializers, ensureTopic: async () => 1, logger: silentLogger },
     {
-      next: (m) => emitted.push(m),
+      next: (messages) => emitted.push(...messages),
       error: (e) => {
         throw e;
       },

@@ -29,6 +29,24 @@ describe('PartitionTracker - gap-aware commit point', () => {
     expect(tracker.committable()).toBe('4');
   });
 
+  it('finds every ack whatever order the acks jump around in', () => {
+    const offsets = Array.from({ length: 3_000 }, (_, i) => i * 2);
+    const tracker = tracked(...offsets);
+    // In order, then a jump ahead, then back, then in order again past a compaction.
+    const order = [
+      ...offsets.slice(0, 1_500),
+      ...offsets.slice(2_000, 2_100),
+      ...offsets.slice(1_500, 2_000),
+      ...offsets.slice(2_100),
+    ];
+    for (const [i, offset] of order.entries()) {
+      expect(tracker.ack(String(offset))).toBe(true);
+      if (i === 1_499) expect(tracker.committable()).toBe('3000');
+    }
+    expect(tracker.pendingCount).toBe(0);
+    expect(tracker.committable()).toBe('5999');
+  });
+
   it('does not assume offsets are consecutive', () => {
     const tracker = tracked(10, 13, 20);
     tracker.ack('10');

@@ -72,7 +72,7 @@ export class KafkajsConsumer implements DriverConsumer {
             topic,
             partition,
             highWatermark: batch.highWatermark,
-            records: batch.messages.map((m) => toFetchedRecord(topic, partition, m)),
+            records: toFetchedRecords(batch.messages),
           });
           // Resolving moves kafkajs's fetch position only; commits are sent separately.
           if (taken !== undefined && !isStale()) resolveOffset(taken);
@@ -141,10 +141,29 @@ function isRebalancing(error: unknown): boolean {
   );
 }
 
-function toFetchedRecord(topic: string, partition: number, message: KafkaMessage): FetchedRecord {
+/**
+ * kafkajs's fetched messages already have the shape of {@link FetchedRecord} when every
+ * header value is one Buffer, which is the rule: they are handed over as they are, without a
+ * copy per record. Only batches with a repeated header name (an array) or without headers
+ * (old message formats) are copied.
+ */
+function toFetchedRecords(messages: KafkaMessage[]): readonly FetchedRecord[] {
+  for (const message of messages) {
+    if (!hasPlainHeaders(message.headers)) return messages.map(toFetchedRecord);
+  }
+  return messages as unknown as readonly FetchedRecord[];
+}
+
+function hasPlainHeaders(headers: IHeaders | undefined): boolean {
+  if (!headers) return false;
+  for (const name in headers) {
+    if (Object.hasOwn(headers, name) && !Buffer.isBuffer(headers[name])) return false;
+  }
+  return true;
+}
+
+function toFetchedRecord(message: KafkaMessage): FetchedRecord {
   return {
-    topic,
-    partition,
     offset: message.offset,
     key: message.key,
     value: message.value,

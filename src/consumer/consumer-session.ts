@@ -13,16 +13,12 @@ import type { MessageKey, TopicDefinition } from '../topics/topic-definition.js'
 import { Backpressure } from './backpressure.js';
 import { CommitScheduler } from './commit-scheduler.js';
 import { CONSUME_DEFAULTS, type ConsumeOptions } from './consume-options.js';
-import {
-  partitionStats,
-  summarize,
-  type ConsumerState,
-  type ConsumerStats,
-} from './consumer-stats.js';
+import { memberStats, type ConsumerState, type ConsumerStats } from './consumer-stats.js';
 import { decodeRecord, prepareRecords } from './decode-record.js';
 import { DrainWaiter } from './drain-waiter.js';
 import type { KafkaMessage } from './kafka-message.js';
-import { idOf, OffsetTracker } from './offset-tracker.js';
+import { OffsetTracker } from './offset-tracker.js';
+import { PartitionOwnership } from './partition-ownership.js';
 import type { PartitionTracker } from './partition-tracker.js';
 
 /** What a {@link ConsumerSession} is built on. */
@@ -68,9 +64,8 @@ export class ConsumerSession<V, K extends MessageKey> {
   readonly #tracker = new OffsetTracker();
   readonly #commits: CommitScheduler;
   readonly #backpressure: Backpressure;
-  readonly #highWatermarks = new Map<string, string>();
-  readonly #drain = new DrainWaiter(() => this.#pendingTotal());
-  #owned: Set<number> | undefined;
+  readonly #drain = new DrainWaiter(() => this.#tracker.pendingCount());
+  readonly #ownership: PartitionOwnership;
   #consumer: DriverConsumer | undefined;
   #state: ConsumerState = 'idle';
   #rebalance: Promise<void> | undefined;
@@ -87,6 +82,7 @@ export class ConsumerSession<V, K extends MessageKey> {
     this.#deps = deps;
     this.#output = output;
     this.#logger = deps.logger.child({ component: 'consumer', topic: topic.name });
+    this.#ownership = new PartitionOwnership(topic.name);
     this.#commits = new CommitScheduler({
       tracker: this.#tracker,
       commit: (offsets) => this.#consumer?.commit(offsets) ?? Promise.resolve(),
@@ -159,7 +155,7 @@ export class ConsumerSession<V, K extends MessageKey> {
       if (message.partition !== run?.partition || message.topic !== run.topic) {
         if (run && tracker) this.#afterAcks(run, tracker);
         run = message;
-        tracker = this.#owns(message) ? this.#tracker.find(message) : undefined;
+        tracker = this.#ownership.owns(message) ? this.#tracker.find(message) : undefined;
       }
       if (tracker?.ack(message.offset)) acked += 1;
     }
@@ -169,12 +165,12 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   /** Whether this member owns a partition (true before the first assignment is known). */
   isAssigned(tp: TopicPartition): boolean {
-    return this.#owns(tp);
+    return this.#ownership.owns(tp);
   }
 
   /** Partitions assigned at the last join. */
   assignedPartitions(): TopicPartition[] {
-    return [...(this.#owned ?? [])].map((partition) => ({ topic: this.#topic.name, partition }));
+    return this.#ownership.assigned();
   }
 
   /**
@@ -186,7 +182,12 @@ export class ConsumerSession<V, K extends MessageKey> {
   seek(position: { readonly partition: number; readonly offset: string | number }): void {
     const tp = { topic: this.#topic.name, partition: position.partition };
     const offset = String(position.offset);
-    if (!this.#consumer || this.#owned === undefined || !this.#owns(tp) || !/^\d+$/.test(offset)) {
+    if (
+      !this.#consumer ||
+      !this.#ownership.known ||
+      !this.#ownership.owns(tp) ||
+      !/^\d+$/.test(offset)
+    ) {
       throw new KafkaBusError(
         `Cannot seek partition ${tp.partition} of ${tp.topic} to ${offset}: not assigned here`,
         { type: 'InvalidConfiguration', field: 'partition', ...tp },
@@ -200,33 +201,21 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   /** A snapshot of the member's state. */
   stats(): ConsumerStats {
-    const now = Date.now();
-    const partitions = this.#tracker.partitions().map((tp) =>
-      partitionStats(
-        {
-          ...tp,
-          tracker: this.#tracker.partition(tp),
-          highWatermark: this.#highWatermarks.get(idOf(tp)),
-          paused: this.#backpressure.isPaused(tp),
-        },
-        now,
-      ),
-    );
     const head = {
       topic: this.#topic.name,
       groupId: this.#options.groupId,
       state: this.#state,
       assigned: this.assignedPartitions(),
     };
-    return summarize(head, partitions);
+    return memberStats(head, this.#tracker, (tp) => this.#backpressure.isPaused(tp), Date.now());
   }
 
   /** Emits what the high-water mark allows; resolves with the offset of the last one taken. */
   async #onBatch(batch: FetchedBatch): Promise<string | undefined> {
     if (!this.#emitting(batch)) return undefined;
-    this.#highWatermarks.set(idOf(batch), batch.highWatermark);
     await prepareRecords(this.#topic, this.#deps.serializers, batch.records);
     const tracker = this.#tracker.partition(batch);
+    tracker.highWatermark = batch.highWatermark;
     const records = batch.records;
     const where = { topic: batch.topic, partition: batch.partition, offset: '' };
     const commit = this.#commitOne;
@@ -289,16 +278,10 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   async #commitForRebalance(): Promise<void> {
     await this.#commits
-      .flush((tp) => this.#owns(tp))
+      .flush((tp) => this.#ownership.owns(tp))
       .catch((error: unknown) => {
         this.#logger.warn({ error }, 'commit before rejoining failed');
       });
-  }
-
-  #pendingTotal(): number {
-    let total = 0;
-    for (const tp of this.#tracker.partitions()) total += this.#tracker.partition(tp).pendingCount;
-    return total;
   }
 
   async #reject(error: unknown): Promise<void> {
@@ -313,7 +296,7 @@ export class ConsumerSession<V, K extends MessageKey> {
 
   /** What an emitted message's `commit()` does. */
   readonly #commitOne = (message: TopicPartitionOffset): Promise<void> => {
-    const tracker = this.#owns(message) ? this.#tracker.find(message) : undefined;
+    const tracker = this.#ownership.owns(message) ? this.#tracker.find(message) : undefined;
     if (!tracker?.ack(message.offset)) return Promise.resolve();
     this.#afterAcks(message, tracker);
     return this.#commits.request();
@@ -326,19 +309,15 @@ export class ConsumerSession<V, K extends MessageKey> {
   }
 
   #onAssigned(partitions: readonly TopicPartition[]): void {
-    const owned = new Set(partitions.map(idOf));
+    this.#ownership.assign(partitions);
     const revoked: TopicPartition[] = [];
     for (const tp of this.#tracker.partitions()) {
-      if (owned.has(idOf(tp))) continue;
+      if (this.#ownership.owns(tp)) continue;
       // Revoked: its pending messages belong to the new owner now; never commit them here.
       this.#tracker.drop(tp);
       this.#backpressure.forget(tp);
-      this.#highWatermarks.delete(idOf(tp));
       revoked.push(tp);
     }
-    this.#owned = new Set(
-      partitions.filter((p) => p.topic === this.#topic.name).map((p) => p.partition),
-    );
     this.#rebalance = undefined;
     if (!this.#stopped) this.#state = 'running';
     // kafkajs may forget pauses across a rejoin; pausing again is harmless.
@@ -350,19 +329,12 @@ export class ConsumerSession<V, K extends MessageKey> {
     if (!this.#stopped) this.#commits.flush().catch(() => undefined);
   }
 
-  #owns(tp: TopicPartition): boolean {
-    // One topic per session: the partition number identifies it (this runs per message).
-    return (
-      this.#owned === undefined || (tp.topic === this.#topic.name && this.#owned.has(tp.partition))
-    );
-  }
-
   #emitting(tp: TopicPartition): boolean {
-    return !this.#stopped && this.#rebalance === undefined && this.#owns(tp);
+    return !this.#stopped && this.#rebalance === undefined && this.#ownership.owns(tp);
   }
 
   #mayCommit(tp: TopicPartition): boolean {
     if (this.#rebalance !== undefined) return false;
-    return this.#owns(tp);
+    return this.#ownership.owns(tp);
   }
 }

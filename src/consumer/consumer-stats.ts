@@ -1,4 +1,5 @@
 import type { TopicPartition } from '../driver/kafka-driver.js';
+import type { OffsetTracker } from './offset-tracker.js';
 import type { PartitionTracker } from './partition-tracker.js';
 
 /** Where a group member is in its life. */
@@ -48,16 +49,27 @@ export interface ConsumerStats {
   readonly partitions: readonly PartitionStats[];
 }
 
-/** What {@link partitionStats} reads. */
-export interface PartitionView extends TopicPartition {
-  readonly tracker: PartitionTracker;
-  readonly highWatermark?: string;
-  readonly paused: boolean;
+/** A snapshot of a member from its offset tracker, with `paused` telling paused partitions. */
+export function memberStats(
+  head: Pick<ConsumerStats, 'topic' | 'groupId' | 'state' | 'assigned'>,
+  tracker: OffsetTracker,
+  paused: (tp: TopicPartition) => boolean,
+  nowMs: number,
+): ConsumerStats {
+  const partitions = tracker
+    .partitions()
+    .map((tp) => partitionStats(tp, tracker.partition(tp), paused(tp), nowMs));
+  return summarize(head, partitions);
 }
 
 /** The stats of one partition from its tracker. */
-export function partitionStats(view: PartitionView, nowMs: number): PartitionStats {
-  const { tracker, highWatermark, topic, partition, paused } = view;
+export function partitionStats(
+  { topic, partition }: TopicPartition,
+  tracker: PartitionTracker,
+  paused: boolean,
+  nowMs: number,
+): PartitionStats {
+  const highWatermark = tracker.highWatermark;
   const base = tracker.committedOffset ?? tracker.firstOffset;
   const lag =
     highWatermark === undefined || base === undefined

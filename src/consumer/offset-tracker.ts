@@ -43,6 +43,15 @@ export class OffsetTracker {
     return result;
   }
 
+  /** Messages delivered and not yet processed, over every partition. */
+  pendingCount(): number {
+    let total = 0;
+    for (const partitions of this.#topics.values()) {
+      for (const tracker of partitions.values()) total += tracker.pendingCount;
+    }
+    return total;
+  }
+
   /** Commit points that moved, for the partitions accepted by `owned`. */
   committable(owned: (tp: TopicPartition) => boolean): TopicPartitionOffset[] {
     const result: TopicPartitionOffset[] = [];

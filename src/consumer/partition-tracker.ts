@@ -30,6 +30,9 @@ export class PartitionTracker {
   #pendingBytes = 0;
   #received = 0;
 
+  /** The partition's high watermark at the last fetch. */
+  highWatermark: string | undefined;
+
   /** Messages delivered since this tracker was created. */
   get receivedCount(): number {
     return this.#received;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ConsumerSession } from '../../src/consumer/consumer-session.js';
+import type { ConsumeOptions } from '../../src/consumer/consume-options.js';
 import type { KafkaMessage } from '../../src/consumer/kafka-message.js';
 import type {
   ConsumerHandlers,
@@ -43,7 +44,10 @@ class FakeConsumer implements DriverConsumer {
   async disconnect() {}
 }
 
-async function setup() {
+async function setup(
+  options: Partial<ConsumeOptions> = {},
+  onChunk?: (messages: readonly KafkaMessage<Tick>[]) => void,
+) {
   const consumer = new FakeConsumer();
   const driver = { consumer: () => consumer } as unknown as KafkaDriver;
   const serializers = new SerializerManager({
@@ -55,10 +59,13 @@ async function setup() {
   const revoked: TopicPartition[][] = [];
   const session = new ConsumerSession(
     Ticks,
-    { groupId: 'g', commitIntervalMs: 5, rebalanceDrainMs: 300 },
+    { groupId: 'g', commitIntervalMs: 5, rebalanceDrainMs: 300, ...options },
     { driver, serializers, ensureTopic: async () => 1, logger: silentLogger },
     {
-      next: (messages) => emitted.push(...messages),
+      next: (messages) => {
+        emitted.push(...messages);
+        onChunk?.(messages);
+      },
       error: (e) => {
         throw e;
       },
@@ -67,17 +74,16 @@ async function setup() {
   );
   await session.start();
   const handlers = consumer.handlers as ConsumerHandlers;
+  // An id below zero stands for bytes that cannot be decoded.
   const batch = (partition: number, ...ids: number[]) =>
     handlers.onBatch({
       topic: Ticks.name,
       partition,
       highWatermark: String(ids.length),
       records: ids.map((id, offset) => ({
-        topic: Ticks.name,
-        partition,
         offset: String(offset),
         key: null,
-        value: encoder.encode({ id }),
+        value: id < 0 ? Buffer.from('garbage') : encoder.encode({ id }),
         headers: {},
         timestamp: '0',
       })),
@@ -149,5 +155,37 @@ describe('ConsumerSession - rebalance safety', () => {
     expect(emitted).toHaveLength(1_000);
     expect(consumer.paused).toEqual([tp(0)]);
     expect(session.stats()).toMatchObject({ pending: 1_000, paused: [tp(0)] });
+  });
+
+  it('hands a batch over in runs that make room as they are processed', async () => {
+    const chunks: number[] = [];
+    const { handlers, emitted, batch, tp, consumer } = await setup({}, (messages) => {
+      chunks.push(messages.length);
+      for (const message of messages) void message.commit();
+    });
+    handlers.onAssigned?.([tp(0)]);
+    const many = Array.from({ length: 2_500 }, (_, i) => i);
+    expect(await batch(0, ...many)).toBe('2499');
+    expect(chunks).toEqual([1_000, 1_000, 500]);
+    expect(emitted.map((m) => m.value.id)).toEqual(many);
+    expect(consumer.paused).toEqual([]);
+  });
+
+  it('reports undecodable bytes in their place among the messages around them', async () => {
+    const order: string[] = [];
+    const { handlers, batch, tp, consumer } = await setup(
+      {
+        onCorrupted: async (error) => {
+          await sleep(5);
+          order.push(`corrupted@${error.offset}`);
+        },
+      },
+      (messages) => order.push(...messages.map((m) => `message@${m.offset}`)),
+    );
+    handlers.onAssigned?.([tp(0)]);
+    expect(await batch(0, 10, -1, 12, 13)).toBe('3');
+    expect(order).toEqual(['message@0', 'corrupted@1', 'message@2', 'message@3']);
+    await sleep(20);
+    expect(consumer.commits).toEqual([]); // offset 0 is not processed yet: nothing to commit
   });
 });

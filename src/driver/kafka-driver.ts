@@ -16,7 +16,10 @@ export interface KafkaDriver {
   admin(): DriverAdmin;
 }
 
-/** Header values as they travel on the wire. */
+/**
+ * Header values as they travel on the wire. Where a record repeats a header name, the last
+ * value is kept; headers without a value are left out.
+ */
 export type RecordHeaders = Readonly<Record<string, Buffer>>;
 
 /** A topic and a partition. */

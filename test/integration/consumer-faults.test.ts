@@ -11,7 +11,7 @@ import {
   sendTicks,
   tickTopic,
 } from '../support/consumer-fixtures.js';
-import { plainKafka, uniqueTopic, testBus } from '../support/integration.js';
+import { plainKafka, readRaw, uniqueTopic, testBus } from '../support/integration.js';
 
 const run = promisify(execFile);
 
@@ -61,6 +61,35 @@ describe('consumer faults against a real broker', () => {
       ['CorruptedMessage', 0, '3'],
       ['CorruptedMessage', 0, '4'],
     ]);
+  });
+
+  it('reads records that repeat a header name, keeping its last value', async () => {
+    const Ticks = tickTopic('headers');
+    const bus = testBus();
+    await sendTicks(bus, Ticks, 7, 8);
+    const [written] = await readRaw(Ticks.name, 1);
+    const raw = plainKafka().producer({
+      createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+    });
+    await raw.connect();
+    await raw.send({
+      topic: Ticks.name,
+      messages: [
+        {
+          partition: 0,
+          value: written?.value ?? null,
+          // kafkajs writes an array as one header per element, under the same name.
+          headers: { tag: ['first', 'last'], 'message-id': 'm-1' },
+        },
+      ],
+    });
+    await raw.disconnect();
+
+    const [, copy] = await bus.fetch(Ticks, { from: 'beginning', maxMessages: 2 });
+    expect(copy?.value).toEqual({ id: 7 });
+    expect(copy?.headers.tag?.toString()).toBe('last');
+    expect(Object.keys(copy?.headers ?? {}).sort()).toEqual(['message-id', 'tag']);
+    expect(copy?.context.messageId).toBe('m-1');
   });
 
   it('recovers from a broker restart mid-stream without losing messages', async () => {

@@ -147,7 +147,7 @@ function isRebalancing(error: unknown): boolean {
  * copy per record. Only batches with a repeated header name (an array) or without headers
  * (old message formats) are copied.
  */
-function toFetchedRecords(messages: KafkaMessage[]): readonly FetchedRecord[] {
+export function toFetchedRecords(messages: KafkaMessage[]): readonly FetchedRecord[] {
   for (const message of messages) {
     if (!hasPlainHeaders(message.headers)) return messages.map(toFetchedRecord);
   }
@@ -181,7 +181,10 @@ function toHeaders(headers: IHeaders | undefined): RecordHeaders {
     const raw = headers[name];
     // Kafka allows repeated header names; the bus keeps the last value, like most clients.
     const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-    if (value !== undefined) result[name] = Buffer.isBuffer(value) ? value : Buffer.from(value);
+    // A header may have no value at all (null): it is left out.
+    if (value !== undefined && value !== null) {
+      result[name] = Buffer.isBuffer(value) ? value : Buffer.from(value);
+    }
   }
   return result;
 }

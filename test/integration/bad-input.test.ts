@@ -1,10 +1,9 @@
-import kafkajs from 'kafkajs';
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 
 import type { KafkaBusError } from '../../src/index.js';
 import { defineTopic } from '../../src/index.js';
-import { plainKafka, recordCount, testBus, uniqueTopic } from '../support/integration.js';
+import { recordCount, sendRaw, testBus, uniqueTopic } from '../support/integration.js';
 import { failureOf } from '../support/failure-of.js';
 
 interface Payment {
@@ -65,19 +64,11 @@ describe('bad input and unreachable services', () => {
     const bus = testBus();
     await bus.send(Payments, { id: 'before', cents: 1 });
 
-    const raw = plainKafka().producer({
-      createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
-    });
-    await raw.connect();
-    await raw.send({
-      topic: Payments.name,
-      messages: [
-        { value: Buffer.from('not avro at all') },
-        { value: Buffer.from([0, 0x7f, 0xff, 0xff, 0xff, 1, 2]) },
-        { value: Buffer.from([0]) },
-      ],
-    });
-    await raw.disconnect();
+    await sendRaw(Payments.name, [
+      { value: Buffer.from('not avro at all') },
+      { value: Buffer.from([0, 0x7f, 0xff, 0xff, 0xff, 1, 2]) },
+      { value: Buffer.from([0]) },
+    ]);
     await bus.send(Payments, { id: 'after', cents: 2 });
 
     const corrupted: KafkaBusError[] = [];

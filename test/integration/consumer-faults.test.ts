@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
-import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 
 import type { KafkaBusError } from '../../src/index.js';
@@ -11,7 +10,7 @@ import {
   sendTicks,
   tickTopic,
 } from '../support/consumer-fixtures.js';
-import { plainKafka, readRaw, uniqueTopic, testBus } from '../support/integration.js';
+import { readRaw, sendRaw, uniqueTopic, testBus } from '../support/integration.js';
 
 const run = promisify(execFile);
 
@@ -27,19 +26,11 @@ describe('consumer faults against a real broker', () => {
     const groupId = uniqueTopic('g');
     const bus = testBus();
     await sendTicks(bus, Ticks, 0, 2);
-    const raw = plainKafka().producer({
-      createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
-    });
-    await raw.connect();
-    await raw.send({
-      topic: Ticks.name,
-      messages: [
-        { partition: 0, value: Buffer.from('{"id": 3}') },
-        { partition: 0, value: Buffer.from([0, 0, 0, 0x7f, 0x7f, 2]) },
-        { partition: 0, value: null },
-      ],
-    });
-    await raw.disconnect();
+    await sendRaw(Ticks.name, [
+      { partition: 0, value: Buffer.from('{"id": 3}') },
+      { partition: 0, value: Buffer.from([0, 0, 0, 0x7f, 0x7f, 2]) },
+      { partition: 0, value: null },
+    ]);
     await sendTicks(bus, Ticks, 2, 4);
 
     const corrupted: KafkaBusError[] = [];
@@ -68,22 +59,14 @@ describe('consumer faults against a real broker', () => {
     const bus = testBus();
     await sendTicks(bus, Ticks, 7, 8);
     const [written] = await readRaw(Ticks.name, 1);
-    const raw = plainKafka().producer({
-      createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
-    });
-    await raw.connect();
-    await raw.send({
-      topic: Ticks.name,
-      messages: [
-        {
-          partition: 0,
-          value: written?.value ?? null,
-          // kafkajs writes an array as one header per element, under the same name.
-          headers: { tag: ['first', 'last'], 'message-id': 'm-1' },
-        },
-      ],
-    });
-    await raw.disconnect();
+    await sendRaw(Ticks.name, [
+      {
+        partition: 0,
+        value: written?.value ?? null,
+        // kafkajs writes an array as one header per element, under the same name.
+        headers: { tag: ['first', 'last'], 'message-id': 'm-1' },
+      },
+    ]);
 
     const [, copy] = await bus.fetch(Ticks, { from: 'beginning', maxMessages: 2 });
     expect(copy?.value).toEqual({ id: 7 });

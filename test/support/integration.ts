@@ -47,6 +47,19 @@ export function plainKafka(): kafkajs.Kafka {
   });
 }
 
+/** Writes records with a plain kafkajs producer, bypassing the bus and its checks. */
+export async function sendRaw(topic: string, messages: kafkajs.Message[]): Promise<void> {
+  const producer = plainKafka().producer({
+    createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 /** A record as stored, with the partition it was read from. */
 export type RawRecord = kafkajs.KafkaMessage & { readonly partition: number };
 

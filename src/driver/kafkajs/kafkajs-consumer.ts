@@ -144,8 +144,8 @@ function isRebalancing(error: unknown): boolean {
 /**
  * kafkajs's fetched messages already have the shape of {@link FetchedRecord} when every
  * header value is one Buffer, which is the rule: they are handed over as they are, without a
- * copy per record. Only batches with a repeated header name (an array) or without headers
- * (old message formats) are copied.
+ * copy per record. Only batches with a repeated header name (an array), a header without a
+ * value, or records without headers (old message formats) are copied.
  */
 export function toFetchedRecords(messages: KafkaMessage[]): readonly FetchedRecord[] {
   for (const message of messages) {

@@ -94,8 +94,6 @@ async function main(): Promise<void> {
     const first = next[partition] as number;
     next[partition] = first + BATCH_SIZE;
     const records = Array.from({ length: BATCH_SIZE }, (_, i) => ({
-      topic: Readings.name,
-      partition,
       offset: String(first + i),
       key: Buffer.from(`sensor-${i % 16}`),
       value: encoder.encode({ id: i, sensor: 'hall', celsius: 21.5 }),
